@@ -1,0 +1,96 @@
+"""Shared fixtures: offscreen Qt, an isolated app home, and fresh databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from operator_app.storage.database import Database
+from operator_app.storage.migrate import upgrade
+from tests.support.pg_server import PostgresForTests
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _app_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own app home: no test reads or writes the real user folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("OPERATOR_APP_HOME", str(home))
+    monkeypatch.delenv("OPERATOR_APP_DB", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresForTests]:
+    """The real PostgreSQL server; if it cannot start, the PostgreSQL tests fail (never skip)."""
+    server = PostgresForTests()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresForTests) -> str:
+    name = pg_server.create_database(prefix="template")
+    database = Database(pg_server.database_url(name))
+    upgrade(database.engine)
+    database.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    database = Database("sqlite:///" + path.as_posix())
+    upgrade(database.engine)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+def sqlite_database(template: Path, directory: Path) -> Database:
+    path = directory / "operator_app.sqlite3"
+    shutil.copyfile(template, path)
+    return Database("sqlite:///" + path.as_posix())
+
+
+@pytest.fixture
+def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, migrated embedded database."""
+    database = sqlite_database(sqlite_template, tmp_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def pg_db(request: pytest.FixtureRequest, pg_server: PostgresForTests) -> Iterator[Database]:
+    """A fresh, migrated database on the real PostgreSQL server."""
+    template = request.getfixturevalue("pg_template")
+    name = pg_server.create_database(template=template)
+    database = Database(pg_server.database_url(name))
+    yield database
+    database.dispose()
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest) -> Database:
+    """The same test on the embedded SQLite file and on real PostgreSQL."""
+    fixture = "sqlite_db" if request.param == "sqlite" else "pg_db"
+    return request.getfixturevalue(fixture)  # type: ignore[no-any-return]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(item, "callspec", None)
+        uses_pg = "pg_db" in item.fixturenames or "pg_server" in item.fixturenames
+        if uses_pg or (params is not None and params.params.get("db") == "postgresql"):
+            item.add_marker(pytest.mark.pg)
