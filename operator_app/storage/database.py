@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from operator_app.appdirs import app_data_dir
+from operator_app.storage import audit as _audit  # noqa: F401 - registers the lead-state audit hook
 
 DB_ENV_VAR = "OPERATOR_APP_DB"
 SQLITE_FILE_NAME = "operator_app.sqlite3"

@@ -1,0 +1,128 @@
+"""The `operator-app` command: the desktop window, or a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from operator_app import __version__
+from operator_app.core.errors import OperatorAppError
+from operator_app.core.settings import LANGUAGES, AppSettings
+from operator_app.storage.database import Database, describe_url, resolve_database_url
+from operator_app.storage.migrate import ForeignDatabaseError, SchemaTooNewError, upgrade
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNUSABLE_INPUT = 2
+
+
+class CommandError(Exception):
+    """A subcommand cannot run; the message is printed as one line, never a traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
+    url = resolve_database_url(getattr(args, "db", None), AppSettings.load().database_url)
+    database = Database(url)
+    if migrate:
+        try:
+            upgrade(database.engine)
+        except (SchemaTooNewError, ForeignDatabaseError) as error:
+            raise CommandError(f"{describe_url(url)}: {error}") from error
+    return database
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    database = open_database(args)
+    print(f"{describe_url(database.url)}: schema is up to date")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from operator_app.core.demo import create_demo_workspace
+
+    summary = create_demo_workspace(open_database(args))
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from operator_app.cli_import import run_import_command
+
+    return run_import_command(args, open_database)
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from operator_app.app import run_gui
+
+    return run_gui(db_url=args.db, language=args.lang)
+
+
+def _db_option(parser: argparse.ArgumentParser, *, inherited: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS if inherited else None,
+        help="database URL, e.g. postgresql+psycopg://user:pass@host/db "
+        "(default: $OPERATOR_APP_DB, the settings, or the embedded SQLite file)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="operator-app",
+        description="Workstation for phone sales. Without a subcommand it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"operator-app {__version__}")
+    _db_option(parser, inherited=False)
+    parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default: settings)")
+    parser.set_defaults(handler=_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="apply migrations to the database")
+    _db_option(db_upgrade, inherited=True)
+    db_upgrade.set_defaults(handler=_db_upgrade)
+
+    demo = commands.add_parser("demo", help="create the demo workspace in the database")
+    _db_option(demo, inherited=True)
+    demo.set_defaults(handler=_demo)
+
+    imp = commands.add_parser("import", help="import a lead list from CSV or XLSX")
+    imp.add_argument("path", metavar="PATH", help="the CSV or XLSX file")
+    imp.add_argument("--list", required=True, metavar="NAME", dest="list_name")
+    imp.add_argument("--hypothesis", metavar="TEXT", help="why this list should buy")
+    imp.add_argument("--abc", choices=("A", "B", "C"), help="the list's ABC class")
+    imp.add_argument("--priority", type=int, metavar="N", help="higher is called first")
+    imp.add_argument("--campaign", metavar="NAME", help="the campaign the leads go to")
+    imp.add_argument("--region", default=None, metavar="RU", help="default phone region")
+    imp.add_argument("--rejected-out", metavar="FILE", help="write rejected rows to FILE")
+    imp.add_argument("--json", action="store_true", help="last line: the counts as JSON")
+    _db_option(imp, inherited=True)
+    imp.set_defaults(handler=_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except CommandError as error:
+        print(f"operator-app: {error}", file=sys.stderr)
+        return error.exit_code
+    except OperatorAppError as error:
+        print(f"operator-app: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

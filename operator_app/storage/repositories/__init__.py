@@ -1,0 +1,1 @@
+"""Queries the core services run, kept here so core holds no SQL."""
