@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 
 from operator_app import __version__
 from operator_app.core.errors import OperatorAppError
@@ -28,6 +29,8 @@ class CommandError(Exception):
 def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     url = resolve_database_url(getattr(args, "db", None), AppSettings.load().database_url)
     database = Database(url)
+    resources: ExitStack = args.resources
+    resources.callback(database.dispose)
     if migrate:
         try:
             upgrade(database.engine)
@@ -113,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        with ExitStack() as args.resources:
+            return handler(args)
     except CommandError as error:
         print(f"operator-app: {error}", file=sys.stderr)
         return error.exit_code

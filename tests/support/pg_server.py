@@ -9,6 +9,7 @@ under root the cluster belongs to the 'postgres' system user.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -93,10 +94,8 @@ class ThrowawayPostgres:
         self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(PostgresUnavailable):
             self.stop("immediate")
-        except PostgresUnavailable:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     @property

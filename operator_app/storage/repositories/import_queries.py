@@ -7,11 +7,11 @@ the phones already in the database and never queries row by row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Dialect, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from operator_app.storage.base import utcnow
@@ -41,6 +41,7 @@ __all__ = [
     "companies_by_inn",
     "do_not_call_numbers",
     "existing_user_id",
+    "first_active_admin_id",
     "insert_list",
     "insert_rows",
     "lead_ids_by_phone",
@@ -96,6 +97,16 @@ def existing_user_id(connection: Connection, user_id: int) -> int | None:
     """The id when such a user exists (created_by columns may only point at real users)."""
     found = connection.scalar(select(User.id).where(User.id == user_id))
     return found
+
+
+def first_active_admin_id(database: Database) -> int | None:
+    with database.engine.connect() as connection:
+        return connection.scalar(
+            select(User.id)
+            .where(User.role == "admin", User.active.is_(True))
+            .order_by(User.id)
+            .limit(1)
+        )
 
 
 def campaign_by_name(connection: Connection, name: str) -> tuple[int, str] | None:
@@ -176,7 +187,7 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[in
     if count <= 0:
         return ()
     if connection.dialect.name == "postgresql":
-        sequence = func.pg_get_serial_sequence(table.name, "id").scalar_subquery()
+        sequence = connection.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
         return list(
             connection.scalars(
                 select(func.nextval(sequence)).select_from(func.generate_series(1, count))
@@ -186,15 +197,78 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> Sequence[in
     return range(highest + 1, highest + 1 + count)
 
 
-def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """One executemany INSERT; every row must carry the same keys."""
-    if rows:
-        connection.execute(insert(table), list(rows))
+def insert_rows(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    constants: Mapping[str, Any] | None = None,
+) -> None:
+    """One executemany INSERT of `rows` (values in the order of `columns`); `constants` are
+    values every row shares.
+
+    This is the importer's hot path, so it goes to the driver directly: each value is
+    converted by its column type's bind processor as SQLAlchemy would (JSON, UTC datetimes,
+    booleans), a shared value only once, and the driver gets plain tuples.
+    """
+    if not rows:
+        return
+    dialect = connection.dialect
+    placeholder = _PLACEHOLDERS.get(dialect.paramstyle)
+    constants = dict(constants or {})
+    if placeholder is None:  # a driver this app does not ship with: let SQLAlchemy do it all
+        connection.execute(
+            insert(table), [{**constants, **dict(zip(columns, row, strict=True))} for row in rows]
+        )
+        return
+    processors = [_bind_processor(table, name, dialect) for name in columns]
+    shared = tuple(
+        value if process is None else process(value)
+        for value, process in (
+            (value, _bind_processor(table, name, dialect)) for name, value in constants.items()
+        )
+    )
+    converting = [(index, process) for index, process in enumerate(processors) if process]
+    if converting:
+        prepared = []
+        for row in rows:
+            values = list(row)
+            for index, process in converting:
+                values[index] = process(values[index])
+            prepared.append((*values, *shared))
+    else:
+        prepared = [(*row, *shared) for row in rows]
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in (*columns, *constants))
+    if dialect.driver == "psycopg":
+        # COPY takes rows about ten times faster than row-by-row INSERTs on PostgreSQL.
+        psycopg_connection: Any = connection.connection.driver_connection
+        with (
+            psycopg_connection.cursor() as cursor,
+            cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy,
+        ):
+            for record in prepared:
+                copy.write_row(record)
+        return
+    placeholders = ", ".join([placeholder] * (len(columns) + len(constants)))
+    connection.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({names}) VALUES ({placeholders})", prepared
+    )
+
+
+_PLACEHOLDERS: Final = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _bind_processor(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any] | None:
+    column_type = table.c[column].type
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def load_mapping(database: Database, source: str) -> dict[str, Any] | None:
     with database.engine.connect() as connection:
-        return connection.scalar(select(ImportMapping.mapping).where(ImportMapping.source == source))
+        return connection.scalar(
+            select(ImportMapping.mapping).where(ImportMapping.source == source)
+        )
 
 
 def store_mapping(database: Database, source: str, mapping: dict[str, Any]) -> None:

@@ -1,0 +1,475 @@
+"""The demo workspace: a working app for a newcomer in one command or one click.
+
+One transaction creates a user per role, a two-step credit-broker campaign with its call
+script, calling hours and outcomes, an office with bookable resources, and two lead lists of
+about a hundred made-up clients each. The data is deterministic for a given seed. What the
+workspace holds is described by the specs in demo_data.workspace; this module writes them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from operator_app.core.demo_data.leads import DemoCompany, DemoLead, generate_list
+from operator_app.core.demo_data.phones import landline_phone
+from operator_app.core.demo_data.workspace import (
+    ADMIN_LOGIN,
+    DEMO_CAMPAIGNS,
+    DEMO_LISTS,
+    DEMO_OFFICES,
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DO_NOT_CALL_REASON,
+    LIST_OWNER_LOGIN,
+    CampaignSpec,
+    ListSpec,
+    OfficeSpec,
+)
+from operator_app.core.errors import OperatorAppError
+from operator_app.core.passwords import hash_password
+from operator_app.core.roles import Role
+from operator_app.core.scripts_format import ScriptDocument, load_script, to_document
+from operator_app.resources import resource_path
+from operator_app.storage.audit import act_as
+from operator_app.storage.database import Database
+from operator_app.storage.models import (
+    CalendarException,
+    CallingHours,
+    Campaign,
+    Company,
+    Contact,
+    Disposition,
+    DoNotCall,
+    Lead,
+    LeadList,
+    Office,
+    Phone,
+    Resource,
+    Script,
+    ScriptVersion,
+    User,
+    WorkingHours,
+)
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoCampaign",
+    "DemoList",
+    "DemoNameTaken",
+    "DemoOffice",
+    "DemoSummary",
+    "DemoUser",
+    "DemoWorkspaceExists",
+    "create_demo_workspace",
+]
+
+DEFAULT_SEED = 2026
+
+
+class DemoWorkspaceExists(OperatorAppError):
+    def __init__(self) -> None:
+        super().__init__("the demo workspace already exists in this database")
+
+
+class DemoNameTaken(OperatorAppError):
+    """The database is not empty and already uses a name the demo needs."""
+
+    def __init__(self, what: str, name: str) -> None:
+        self.what = what
+        self.name = name
+        super().__init__(
+            f"cannot create the demo workspace: this database already has the {what} '{name}'"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    login: str
+    display_name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCampaign:
+    name: str
+    model: str  # one-step | two-step
+    script: str
+    script_version: int
+    dispositions: int
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOffice:
+    name: str
+    resources: int
+
+
+@dataclass(frozen=True, slots=True)
+class DemoList:
+    name: str
+    campaign: str
+    abc_class: str
+    priority: int
+    leads: int
+    blocked: int  # leads whose number is on the do-not-call list
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    users: tuple[DemoUser, ...]
+    password: str
+    campaigns: tuple[DemoCampaign, ...]
+    offices: tuple[DemoOffice, ...]
+    lists: tuple[DemoList, ...]
+    companies: int
+
+    @property
+    def leads(self) -> int:
+        return sum(demo_list.leads for demo_list in self.lists)
+
+    @property
+    def blocked(self) -> int:
+        return sum(demo_list.blocked for demo_list in self.lists)
+
+    def describe(self) -> str:
+        lines = ["Demo workspace created."]
+        lines += [
+            f"  Campaign «{c.name}» ({c.model}): script «{c.script}» version "
+            f"{c.script_version}, {c.dispositions} call outcomes"
+            for c in self.campaigns
+        ]
+        lines += [f"  Office «{o.name}»: {o.resources} bookable resources" for o in self.offices]
+        lines += [
+            f"  List «{item.name}» (class {item.abc_class}, priority {item.priority}): "
+            f"{item.leads} leads, {item.blocked} on the do-not-call list"
+            for item in self.lists
+        ]
+        lines.append(f"  {self.leads} leads in total, {self.companies} companies")
+        logins = ", ".join(f"{user.login} ({user.display_name})" for user in self.users)
+        lines.append(f'  Sign in as {logins} with the password "{self.password}"')
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Everything the demo writes, prepared before the transaction opens."""
+
+    scripts: dict[str, ScriptDocument]  # by file name under resources/scripts/
+    password_hash: str
+    office_phones: dict[str, str]  # by office name
+    lists: tuple[tuple[ListSpec, list[DemoLead]], ...]
+
+
+def _plan(seed: int) -> _Plan:
+    rng = random.Random(seed)
+    scripts = {
+        spec.script_file: load_script(
+            resource_path("scripts", spec.script_file).read_text(encoding="utf-8")
+        )
+        for spec in DEMO_CAMPAIGNS
+    }
+    taken_phones: set[str] = set()
+    taken_inns: set[str] = set()
+    office_phones = {
+        office.name: landline_phone(rng, office.area_code, taken_phones)[1].e164
+        for office in DEMO_OFFICES
+    }
+    zones = {campaign.name: campaign.time_zone for campaign in DEMO_CAMPAIGNS}
+    lists = tuple(
+        (
+            spec,
+            generate_list(
+                spec,
+                rng,
+                default_zone=zones[spec.campaign],
+                taken_phones=taken_phones,
+                taken_inns=taken_inns,
+            ),
+        )
+        for spec in DEMO_LISTS
+    )
+    return _Plan(
+        scripts=scripts,
+        # scrypt is slow on purpose: hash before the transaction so it holds no lock meanwhile,
+        # and once — the demo password is public, so one salt for all hides nothing.
+        password_hash=hash_password(DEMO_PASSWORD),
+        office_phones=office_phones,
+        lists=lists,
+    )
+
+
+def create_demo_workspace(database: Database, *, seed: int = DEFAULT_SEED) -> DemoSummary:
+    """Create the demo workspace in one transaction; refuse if it (or a name it needs) exists.
+
+    Raises DemoWorkspaceExists or DemoNameTaken, and then writes nothing.
+    """
+    plan = _plan(seed)
+    try:
+        with database.session() as session:
+            _refuse_if_present(session, plan)
+            return _Writer(session, plan).write()
+    except IntegrityError as error:
+        # Only a concurrent demo (or a name created meanwhile) gets past the checks above.
+        raise DemoWorkspaceExists() from error
+
+
+def _refuse_if_present(session: Session, plan: _Plan) -> None:
+    def exists(column: InstrumentedAttribute[str], value: str) -> bool:
+        return bool(session.scalar(select(func.count()).where(column == value)))
+
+    if exists(User.login, ADMIN_LOGIN) or any(
+        exists(Campaign.name, campaign.name) for campaign in DEMO_CAMPAIGNS
+    ):
+        raise DemoWorkspaceExists()
+    names: list[tuple[str, InstrumentedAttribute[str], str]] = [
+        ("user", User.login, user.login) for user in DEMO_USERS
+    ]
+    names += [("script", Script.name, script.name) for script in plan.scripts.values()]
+    names += [("office", Office.name, office.name) for office in DEMO_OFFICES]
+    names += [("lead list", LeadList.name, spec.name) for spec, _leads in plan.lists]
+    for what, column, value in names:
+        if exists(column, value):
+            raise DemoNameTaken(what, value)
+
+
+class _Writer:
+    def __init__(self, session: Session, plan: _Plan) -> None:
+        self.session = session
+        self.plan = plan
+        self.users: dict[str, User] = {}
+        self.scripts: dict[str, tuple[Script, ScriptVersion]] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self.companies: dict[str, Company] = {}
+
+    def write(self) -> DemoSummary:
+        self._users()
+        act_as(self.session, self.users[LIST_OWNER_LOGIN].id)
+        campaigns = [self._campaign(spec) for spec in DEMO_CAMPAIGNS]
+        offices = [self._office(spec) for spec in DEMO_OFFICES]
+        lists = [self._list(spec, leads) for spec, leads in self.plan.lists]
+        self.session.flush()
+        return DemoSummary(
+            users=tuple(
+                DemoUser(user.login, user.display_name, Role(user.role))
+                for user in self.users.values()
+            ),
+            password=DEMO_PASSWORD,
+            campaigns=tuple(campaigns),
+            offices=tuple(offices),
+            lists=tuple(lists),
+            companies=len(self.companies),
+        )
+
+    def _users(self) -> None:
+        for spec in DEMO_USERS:
+            user = User(
+                login=spec.login,
+                display_name=spec.display_name,
+                role=spec.role.value,
+                password_hash=self.plan.password_hash,
+                active=True,
+                time_zone="Europe/Moscow",
+                language="ru",
+            )
+            self.session.add(user)
+            self.users[spec.login] = user
+        self.session.flush()
+
+    def _script(self, file_name: str) -> tuple[Script, ScriptVersion]:
+        if file_name in self.scripts:
+            return self.scripts[file_name]
+        doc = self.plan.scripts[file_name]
+        script = Script(name=doc.name, language=doc.language)
+        self.session.add(script)
+        self.session.flush()
+        version = ScriptVersion(
+            script_id=script.id,
+            version=1,
+            document=to_document(doc),
+            published=True,
+            created_by_id=self.users[LIST_OWNER_LOGIN].id,
+        )
+        self.session.add(version)
+        self.scripts[file_name] = (script, version)
+        return script, version
+
+    def _campaign(self, spec: CampaignSpec) -> DemoCampaign:
+        script, version = self._script(spec.script_file)
+        campaign = Campaign(
+            name=spec.name,
+            model=spec.model.value,
+            time_zone=spec.time_zone,
+            description=spec.description,
+            script_id=script.id,
+            active=True,
+            settings={"company_name": spec.company_name, "office_name": spec.office_name},
+        )
+        self.session.add(campaign)
+        self.session.flush()
+        self.campaigns[spec.name] = campaign
+        self.session.add_all(
+            CallingHours(
+                campaign_id=campaign.id,
+                weekday=interval.weekday,
+                starts=interval.starts,
+                ends=interval.ends,
+            )
+            for interval in spec.calling_hours
+        )
+        self.session.add_all(
+            Disposition(
+                campaign_id=campaign.id,
+                code=item.code,
+                label=item.label,
+                reached=item.reached,
+                positive=item.positive,
+                final=item.final,
+                needs_callback_time=item.needs_callback_time,
+                needs_reason=item.needs_reason,
+                sort_order=(position + 1) * 10,
+            )
+            for position, item in enumerate(spec.dispositions)
+        )
+        return DemoCampaign(
+            spec.name, spec.model.value, script.name, version.version, len(spec.dispositions)
+        )
+
+    def _office(self, spec: OfficeSpec) -> DemoOffice:
+        office = Office(
+            name=spec.name,
+            address=spec.address,
+            directions=spec.directions,
+            phone=self.plan.office_phones[spec.name],
+            time_zone=spec.time_zone,
+            active=True,
+        )
+        self.session.add(office)
+        self.session.flush()
+        for resource_spec in spec.resources:
+            owner = self.users[resource_spec.user_login] if resource_spec.user_login else None
+            resource = Resource(
+                office_id=office.id,
+                name=resource_spec.name,
+                kind=resource_spec.kind,
+                user_id=owner.id if owner else None,
+                capacity=resource_spec.capacity,
+                slot_minutes=resource_spec.slot_minutes,
+                buffer_minutes=resource_spec.buffer_minutes,
+                active=True,
+            )
+            self.session.add(resource)
+            self.session.flush()
+            self.session.add_all(
+                WorkingHours(
+                    resource_id=resource.id,
+                    weekday=interval.weekday,
+                    starts=interval.starts,
+                    ends=interval.ends,
+                )
+                for interval in resource_spec.hours
+            )
+        self.session.add_all(
+            CalendarException(office_id=office.id, day=day, kind="holiday") for day in spec.holidays
+        )
+        return DemoOffice(spec.name, len(spec.resources))
+
+    def _list(self, spec: ListSpec, leads: list[DemoLead]) -> DemoList:
+        owner = self.users[LIST_OWNER_LOGIN]
+        campaign = self.campaigns[spec.campaign]
+        blocked = sum(lead.blocked for lead in leads)
+        lead_list = LeadList(
+            name=spec.name,
+            source=spec.source,
+            hypothesis=spec.hypothesis,
+            abc_class=spec.abc_class,
+            priority=spec.priority,
+            campaign_id=campaign.id,
+            rows_read=len(leads),
+            rows_imported=len(leads) - blocked,
+            rows_duplicate=0,
+            rows_rejected=0,
+            rows_blocked=blocked,
+            created_by_id=owner.id,
+        )
+        self.session.add(lead_list)
+        for demo_lead in leads:
+            if demo_lead.company is not None:
+                self._company(demo_lead.company)
+        self.session.flush()
+        contacts = [self._contact(demo_lead) for demo_lead in leads]
+        self.session.add_all(contacts)
+        self.session.flush()
+        for demo_lead, contact in zip(leads, contacts, strict=True):
+            self._phones_and_lead(demo_lead, contact.id, lead_list, campaign)
+        return DemoList(
+            spec.name, spec.campaign, spec.abc_class, spec.priority, len(leads), blocked
+        )
+
+    def _contact(self, demo: DemoLead) -> Contact:
+        return Contact(
+            company_id=self.companies[demo.company.inn].id if demo.company else None,
+            full_name=demo.full_name,
+            role=demo.role,
+            position=demo.position,
+            email=demo.email,
+            city=demo.city,
+            region=demo.region,
+            time_zone=demo.time_zone,
+            time_zone_guessed=demo.time_zone_guessed,
+            comment=demo.comment,
+            custom_fields=dict(demo.custom_fields),
+            preferred_hours=demo.preferred_hours,
+        )
+
+    def _phones_and_lead(
+        self, demo: DemoLead, contact_id: int, lead_list: LeadList, campaign: Campaign
+    ) -> None:
+        self.session.add_all(
+            Phone(
+                contact_id=contact_id,
+                e164=phone.e164,
+                kind=phone.kind.value,
+                extension=phone.extension,
+                region_code=phone.region_code,
+                time_zone=phone.time_zone,
+                time_zone_guessed=phone.time_zone_guessed,
+                raw=phone.raw,
+            )
+            for phone in demo.phones
+        )
+        if demo.blocked:
+            self.session.add(
+                DoNotCall(
+                    e164=demo.phones[0].e164,
+                    reason=DO_NOT_CALL_REASON,
+                    added_by_id=self.users[LIST_OWNER_LOGIN].id,
+                )
+            )
+        # The audit hook writes each lead's "created" row when the session flushes.
+        self.session.add(
+            Lead(
+                contact_id=contact_id,
+                campaign_id=campaign.id,
+                list_id=lead_list.id,
+                state="blocked" if demo.blocked else "new",
+                source="list",
+                priority=lead_list.priority,
+            )
+        )
+
+    def _company(self, demo: DemoCompany) -> None:
+        if demo.inn not in self.companies:
+            company = Company(
+                name=demo.name,
+                inn=demo.inn,
+                city=demo.city,
+                region=demo.region,
+                time_zone=demo.time_zone,
+            )
+            self.session.add(company)
+            self.companies[demo.inn] = company

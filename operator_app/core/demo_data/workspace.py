@@ -1,0 +1,253 @@
+"""What the demo workspace holds: its people, campaign, office and lead lists, as plain specs.
+
+Later features add their demo content (more campaigns, criteria, visits) as more specs here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from operator_app.core.campaigns import CampaignModel
+from operator_app.core.demo_data import geography as geo
+from operator_app.core.demo_data.geography import City
+from operator_app.core.roles import Role
+
+DEMO_PASSWORD = "demo"
+MON, TUE, WED, THU, FRI, SAT = range(6)
+WEEKDAYS = (MON, TUE, WED, THU, FRI)
+
+
+@dataclass(frozen=True, slots=True)
+class UserSpec:
+    login: str
+    display_name: str
+    role: Role
+
+
+DEMO_USERS = (
+    UserSpec("operator", "Ольга Кузнецова", Role.OPERATOR),
+    UserSpec("seller", "Андрей Волков", Role.SELLER),
+    UserSpec("supervisor", "Марина Соколова", Role.SUPERVISOR),
+    UserSpec("admin", "Дмитрий Орлов", Role.ADMIN),
+)
+ADMIN_LOGIN = "admin"
+LIST_OWNER_LOGIN = "supervisor"  # supervisors import lists and keep the do-not-call list
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    weekday: int  # 0 = Monday
+    starts: dt.time
+    ends: dt.time
+
+
+def _every(days: tuple[int, ...], starts: str, ends: str) -> tuple[Interval, ...]:
+    return tuple(
+        Interval(day, dt.time.fromisoformat(starts), dt.time.fromisoformat(ends)) for day in days
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionSpec:
+    code: str
+    label: str
+    reached: bool = False
+    positive: bool = False
+    final: bool = False
+    needs_callback_time: bool = False
+    needs_reason: bool = False
+
+
+# The default outcomes of a call (issue 3, section 4). "final" takes the lead out of the
+# calling queue; a lead and a booked visit leave it for verification and the calendar.
+DEFAULT_DISPOSITIONS = (
+    DispositionSpec("no_answer", "Нет ответа"),
+    DispositionSpec("busy", "Занято"),
+    DispositionSpec("wrong_number", "Неверный номер", final=True),
+    DispositionSpec("voicemail", "Автоответчик"),
+    DispositionSpec("callback", "Просит перезвонить", reached=True, needs_callback_time=True),
+    DispositionSpec("not_target", "Нецелевой", reached=True, final=True, needs_reason=True),
+    DispositionSpec("refused", "Отказ", reached=True, final=True, needs_reason=True),
+    DispositionSpec("do_not_call", "Не звонить", reached=True, final=True),
+    DispositionSpec("lead", "Лид — на верификацию", reached=True, positive=True, final=True),
+    DispositionSpec("visit_booked", "Записан на визит", reached=True, positive=True, final=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSpec:
+    name: str
+    model: CampaignModel
+    time_zone: str
+    description: str
+    script_file: str  # under resources/scripts/
+    calling_hours: tuple[Interval, ...]  # in the client's local time
+    dispositions: tuple[DispositionSpec, ...]
+    company_name: str  # fills {company} in the script
+    office_name: str  # the office visits are booked into; fills {office_address}
+
+
+CREDIT_BROKER = CampaignSpec(
+    name="Кредитный брокер — визит в офис",
+    model=CampaignModel.TWO_STEP,
+    time_zone="Europe/Moscow",
+    description=(
+        "Звонки по заявкам на кредит от партнёров. Оператор верифицирует лид (кредитная "
+        "история, крупная покупка, готовность платить комиссию брокеру) и записывает клиента "
+        "на бесплатную консультацию в офис; встречу проводит кредитный эксперт."
+    ),
+    script_file="credit_broker_visit.ru.yaml",
+    calling_hours=_every(WEEKDAYS, "09:00", "20:00") + _every((SAT,), "10:00", "18:00"),
+    dispositions=DEFAULT_DISPOSITIONS,
+    company_name="Ясный кредит",
+    office_name="Офис на Тверской",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    name: str
+    kind: str  # seller | room | doctor | group
+    user_login: str | None
+    capacity: int
+    slot_minutes: int
+    buffer_minutes: int
+    hours: tuple[Interval, ...]  # in the office's time; gaps are breaks
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeSpec:
+    name: str
+    address: str
+    directions: str
+    area_code: str  # the office's landline is made up in this code
+    time_zone: str
+    resources: tuple[ResourceSpec, ...]
+    holidays: tuple[dt.date, ...]
+
+
+TVERSKAYA_OFFICE = OfficeSpec(
+    name="Офис на Тверской",
+    address="Москва, ул. Тверская, д. 18, стр. 1, офис 305",
+    directions=(
+        "Метро «Пушкинская», «Тверская» или «Чеховская», выход к ул. Тверской — 3 минуты "
+        "пешком. Вход через арку со двора, 3-й этаж, офис 305; на ресепшене назовите фамилию. "
+        "Парковка городская, платная."
+    ),
+    area_code="495",
+    time_zone="Europe/Moscow",
+    resources=(
+        ResourceSpec(
+            name="Андрей Волков — кредитный эксперт",
+            kind="seller",
+            user_login="seller",
+            capacity=1,
+            slot_minutes=60,
+            buffer_minutes=15,
+            hours=_every(WEEKDAYS, "10:00", "13:00")
+            + _every(WEEKDAYS, "14:00", "19:00")
+            + _every((SAT,), "11:00", "16:00"),
+        ),
+        ResourceSpec(
+            name="Семинар «Ипотека без отказов»",
+            kind="group",
+            user_login=None,
+            capacity=8,
+            slot_minutes=90,
+            buffer_minutes=0,
+            hours=_every((WED,), "19:00", "20:30"),
+        ),
+    ),
+    holidays=(
+        *(dt.date(2027, 1, day) for day in range(1, 9)),
+        dt.date(2027, 2, 23),
+        dt.date(2027, 3, 8),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListSpec:
+    """A lead list and the portrait of the people in it."""
+
+    name: str  # "<year-month> <product> <geography> — <source>", the shared naming logic
+    campaign: str  # the name of the campaign its leads are called in
+    source: str
+    hypothesis: str
+    abc_class: str
+    priority: int
+    size: int
+    blocked: int  # how many of its numbers are on the do-not-call list
+    purchase: str  # mortgage | car: what the custom fields and comments talk about
+    cities: tuple[tuple[City, int], ...]  # where the people live, with weights
+    landline_share: float
+    company_share: float
+
+
+MORTGAGE_MOSCOW = ListSpec(
+    name="2026-11 Ипотека Москва — партнёр А",
+    campaign=CREDIT_BROKER.name,
+    source="Партнёр А: заявки на ипотеку с сайта застройщика",
+    hypothesis=(
+        "Покупатели новостроек, оставившие заявку на ипотеку на сайте застройщика-партнёра: "
+        "многие получают отказ банка или невыгодные условия, и подбор банка брокером доводит "
+        "их до сделки."
+    ),
+    abc_class="A",
+    priority=80,
+    size=100,
+    blocked=2,
+    purchase="mortgage",
+    cities=(
+        (geo.MOSCOW, 60),
+        (geo.KHIMKI, 6),
+        (geo.MYTISHCHI, 6),
+        (geo.BALASHIKHA, 6),
+        (geo.PODOLSK, 5),
+        (geo.KRASNOGORSK, 5),
+        (geo.LYUBERTSY, 5),
+    ),
+    landline_share=0.12,
+    company_share=0.10,
+)
+
+CAR_LOANS_REGIONS = ListSpec(
+    name="2026-11 Автокредит регионы — партнёр Б",
+    campaign=CREDIT_BROKER.name,
+    source="Партнёр Б: анкеты на автокредит из автосалонов",
+    hypothesis=(
+        "Жители регионов, заполнившие анкету на автокредит в автосалоне-партнёре: банков там "
+        "меньше, отказов больше, поэтому бесплатный подбор банка им особенно ценен."
+    ),
+    abc_class="B",
+    priority=50,
+    size=100,
+    blocked=2,
+    purchase="car",
+    cities=(
+        (geo.SAINT_PETERSBURG, 8),
+        (geo.KAZAN, 8),
+        (geo.NIZHNY_NOVGOROD, 6),
+        (geo.KALININGRAD, 5),
+        (geo.SAMARA, 8),
+        (geo.YEKATERINBURG, 12),
+        (geo.CHELYABINSK, 7),
+        (geo.PERM, 6),
+        (geo.TYUMEN, 5),
+        (geo.UFA, 6),
+        (geo.OMSK, 6),
+        (geo.NOVOSIBIRSK, 10),
+        (geo.KRASNOYARSK, 6),
+        (geo.IRKUTSK, 5),
+        (geo.KHABAROVSK, 4),
+        (geo.VLADIVOSTOK, 5),
+    ),
+    landline_share=0.15,
+    company_share=0.14,
+)
+
+DEMO_CAMPAIGNS = (CREDIT_BROKER,)
+DEMO_OFFICES = (TVERSKAYA_OFFICE,)
+DEMO_LISTS = (MORTGAGE_MOSCOW, CAR_LOANS_REGIONS)
+DO_NOT_CALL_REASON = "Клиент попросил больше не звонить"

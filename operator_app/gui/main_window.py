@@ -1,0 +1,209 @@
+"""The main window: the signed-in person's workspace, menus and status bar."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QWidget
+
+from operator_app import __version__
+from operator_app.core.roles import Permission
+from operator_app.gui.context import WorkspaceContext
+from operator_app.gui.i18n import LANGUAGE_NAMES
+from operator_app.gui.icons import app_icon
+from operator_app.gui.labels import database_kind_label, role_label
+from operator_app.gui.window_state import restore_main_window, save_main_window
+from operator_app.gui.workspaces import WORKSPACE_FOR_ROLE, Workspace, build_workspace
+from operator_app.storage.database import describe_url
+
+log = logging.getLogger(__name__)
+
+_STATE_KEY = "main_window"
+
+
+class MainWindow(QMainWindow):
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, context: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.context = context
+        self.workspace: Workspace = WORKSPACE_FOR_ROLE[context.actor.role]
+        self.import_wizard: QDialog | None = None  # the one open, for tests
+        self.settings_dialog: QDialog | None = None
+        self._leaving_quietly = False
+
+        self.import_action: QAction | None = None
+        if context.actor.can(Permission.IMPORT_LISTS):
+            self.import_action = QAction(app_icon("import"), "", self)
+            self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+            self.import_action.triggered.connect(self.open_import_wizard)
+        self.settings_action = QAction("", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.sign_out_action = QAction("", self)
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action = QAction("", self)
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction("", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+
+        self._file_menu = self.menuBar().addMenu("")
+        if self.import_action is not None:
+            self._file_menu.addAction(self.import_action)
+            self._file_menu.addSeparator()
+        self._file_menu.addAction(self.settings_action)
+        self._file_menu.addSeparator()
+        self._file_menu.addAction(self.sign_out_action)
+        self._file_menu.addAction(self.quit_action)
+        self._help_menu = self.menuBar().addMenu("")
+        self._help_menu.addAction(self.about_action)
+
+        self._user_label = QLabel()
+        self._role_label = QLabel()
+        self._database_label = QLabel()
+        self._language_label = QLabel()
+        for label in (
+            self._user_label,
+            self._role_label,
+            self._database_label,
+            self._language_label,
+        ):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+
+        self.setCentralWidget(build_workspace(context, self.import_action, self))
+        self.setWindowIcon(app_icon("app"))
+        self.setMinimumSize(760, 500)
+        if not restore_main_window(self, _STATE_KEY):
+            self._take_most_of_the_screen()
+        self.retranslate()
+
+    def _take_most_of_the_screen(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        available = screen.availableGeometry()
+        self.resize(
+            min(1600, int(available.width() * 0.9)), min(1000, int(available.height() * 0.9))
+        )
+
+    def retranslate(self) -> None:
+        actor = self.context.actor
+        self.setWindowTitle(
+            self.tr("{name} ({role}) — Call centre workstation").format(
+                name=actor.display_name, role=role_label(actor.role)
+            )
+        )
+        self._file_menu.setTitle(self.tr("&File"))
+        self._help_menu.setTitle(self.tr("&Help"))
+        if self.import_action is not None:
+            self.import_action.setText(self.tr("&Import list…"))
+            self.import_action.setToolTip(self.tr("Import a lead list from CSV or Excel (Ctrl+I)"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.sign_out_action.setText(self.tr("Sign &out"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.about_action.setText(self.tr("&About"))
+        self._user_label.setText(actor.display_name)
+        self._user_label.setToolTip(self.tr("Signed in as {login}").format(login=actor.login))
+        self._role_label.setText(role_label(actor.role))
+        database = self.context.database
+        self._database_label.setText(
+            self.tr("Database: {kind}").format(kind=database_kind_label(database.backend))
+        )
+        self._database_label.setToolTip(describe_url(database.url))
+        self._language_label.setText(LANGUAGE_NAMES[self.context.translations.language])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_main_window(self, _STATE_KEY)
+        super().closeEvent(event)
+        if not self._leaving_quietly:
+            self.quit_requested.emit()
+
+    def close_for_sign_out(self) -> None:
+        """Close without asking the app to quit: someone else is about to sign in."""
+        self._leaving_quietly = True
+        self.close()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def open_import_wizard(self) -> None:
+        if self.import_wizard is not None:
+            self.import_wizard.raise_()
+            self.import_wizard.activateWindow()
+            return
+        # The wizard pulls in the spreadsheet and phone libraries: only load them when asked.
+        from operator_app.gui.importing.wizard import ImportWizard
+
+        wizard = ImportWizard(
+            self.context.database, self.context.actor, self.context.settings, self
+        )
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._list_imported)
+        wizard.finished.connect(self._import_wizard_closed)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _import_wizard_closed(self) -> None:
+        self.import_wizard = None
+
+    def _list_imported(self, list_id: int) -> None:
+        from operator_app.gui.panels.lead_lists import LeadListsPanel
+
+        for panel in self.findChildren(LeadListsPanel):
+            panel.show_list(list_id)
+        self.statusBar().showMessage(self.tr("The list was imported."), 8000)
+
+    def open_settings(self) -> None:
+        from operator_app.gui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.context.settings, self.context.translations, self.context.database, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: setattr(self, "settings_dialog", None))
+        dialog.saved.connect(self._settings_saved)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_saved(self, restart_needed: bool) -> None:
+        if restart_needed:
+            QTimer.singleShot(0, self._tell_restart_needed)
+
+    def _tell_restart_needed(self) -> None:
+        QMessageBox.information(
+            self,
+            self.tr("Settings saved"),
+            self.tr("The new database will be used the next time the app starts."),
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About"),
+            self.tr(
+                "<h3>Call centre workstation {version}</h3>"
+                "<p>For phone sales teams: operators, sellers, supervisors and "
+                "administrators work one shared queue of leads, follow call scripts, verify "
+                "leads and book visits.</p>"
+                "<p>Database: {database}</p>"
+            ).format(
+                version=__version__, database=html.escape(describe_url(self.context.database.url))
+            ),
+        )

@@ -1,0 +1,121 @@
+"""Honest pages for what arrives in later releases: what will be there, and when."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from operator_app.gui.widgets.empty_state import EmptyState
+
+
+class _Placeholder(QWidget):
+    ICON = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_state = EmptyState(self.ICON)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_state)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def next_release(self) -> str:
+        return self.tr("Arrives with the next release")
+
+
+class QueueAndCallPage(_Placeholder):
+    ICON = "queue"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queueAndCallPage")
+
+    def retranslate(self) -> None:
+        self.empty_state.set_texts(
+            self.tr("Queue and call"),
+            self.tr(
+                "The call queue and the script panel arrive with the next release. "
+                "This is where you will work:"
+            ),
+            [
+                self.tr("take the next client from the queue with one key;"),
+                self.tr(
+                    "follow the call script stage by stage: contact, diagnostics, teaser, "
+                    "objections, closing;"
+                ),
+                self.tr("verify the lead and book the visit while the client is on the line;"),
+                self.tr("record the outcome and schedule the callback."),
+            ],
+            badge=self.next_release(),
+        )
+
+
+class HandoffsAndCalendarPage(_Placeholder):
+    ICON = "calendar"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("handoffsAndCalendarPage")
+
+    def retranslate(self) -> None:
+        self.empty_state.set_texts(
+            self.tr("Hand-offs and calendar"),
+            self.tr(
+                "Leads handed over to you and your visit calendar arrive with the next "
+                "release. This is where you will work:"
+            ),
+            [
+                self.tr("accept a lead from a lead generator, or return it with a reason;"),
+                self.tr("see booked presentations and visits day by day;"),
+                self.tr("record whether the client came and what the result was."),
+            ],
+            badge=self.next_release(),
+        )
+
+
+class ReviewPage(_Placeholder):
+    ICON = "review"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPage")
+
+    def retranslate(self) -> None:
+        self.empty_state.set_texts(
+            self.tr("Call review"),
+            self.tr("Reviewing calls and results arrives with the next release. Here you will:"),
+            [
+                self.tr("go through call outcomes and check that the script was followed;"),
+                self.tr("compare lists and script versions by conversion;"),
+                self.tr("track plan against fact for every operator;"),
+                self.tr("settle disputed hand-offs between lead generators and sellers."),
+            ],
+            badge=self.next_release(),
+        )
+
+
+class EditorsPage(_Placeholder):
+    ICON = "editor"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("editorsPage")
+
+    def retranslate(self) -> None:
+        self.empty_state.set_texts(
+            self.tr("Scripts and criteria"),
+            self.tr("The editors arrive with the next release. Here you will edit:"),
+            [
+                self.tr("call scripts, with versions, so past calls keep theirs;"),
+                self.tr("the target-client criteria used to verify leads;"),
+                self.tr("non-target reasons, which show marketing what to change."),
+            ],
+            badge=self.next_release(),
+        )

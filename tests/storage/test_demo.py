@@ -1,0 +1,272 @@
+"""The demo workspace on both backends: what it holds, and that it is written once and whole."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from operator_app.core import demo as demo_module
+from operator_app.core.company_ids import normalize_inn
+from operator_app.core.demo import (
+    DemoNameTaken,
+    DemoWorkspaceExists,
+    create_demo_workspace,
+)
+from operator_app.core.phones import normalize_phone
+from operator_app.core.roles import Role
+from operator_app.core.scripts_format import StageKind, from_document, load_script
+from operator_app.core.users import UserService
+from operator_app.resources import resource_path
+from operator_app.storage.base import Base
+from operator_app.storage.database import Database
+from operator_app.storage.models import (
+    AuditEntry,
+    CalendarException,
+    CallingHours,
+    Campaign,
+    Company,
+    Contact,
+    Disposition,
+    DoNotCall,
+    Lead,
+    LeadList,
+    Office,
+    Phone,
+    Resource,
+    Script,
+    ScriptVersion,
+    User,
+    WorkingHours,
+)
+
+CAMPAIGN = "Кредитный брокер — визит в офис"
+
+
+def row_counts(database: Database) -> dict[str, int]:
+    with database.session() as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def test_one_user_per_role_signs_in_with_the_demo_password(db: Database) -> None:
+    summary = create_demo_workspace(db)
+    with db.session() as session:
+        users = session.scalars(select(User).order_by(User.id)).all()
+    assert Counter(user.role for user in users) == Counter(role.value for role in Role)
+    assert all(" " in user.display_name and not user.display_name.isascii() for user in users)
+    service = UserService(db)
+    for role in Role:
+        actor = service.authenticate(role.value, summary.password)
+        assert actor.role is role
+    assert summary.password == "demo"
+
+
+def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        campaign = session.scalars(select(Campaign)).one()
+        assert campaign.name == CAMPAIGN
+        assert campaign.model == "two-step"
+        assert campaign.time_zone == "Europe/Moscow"
+        script = session.get_one(Script, campaign.script_id)
+        version = session.scalars(
+            select(ScriptVersion).where(ScriptVersion.script_id == script.id)
+        ).one()
+        hours = session.scalars(
+            select(CallingHours).where(CallingHours.campaign_id == campaign.id)
+        ).all()
+        dispositions = {
+            d.code: d
+            for d in session.scalars(
+                select(Disposition).where(Disposition.campaign_id == campaign.id)
+            )
+        }
+    assert version.version == 1 and version.published
+    shipped = load_script(
+        resource_path("scripts", "credit_broker_visit.ru.yaml").read_text(encoding="utf-8")
+    )
+    stored = from_document(version.document)
+    assert stored == shipped
+    assert [stage.kind for stage in stored.stages] == list(StageKind)
+
+    by_day = {
+        (h.weekday, h.starts.isoformat("minutes"), h.ends.isoformat("minutes")) for h in hours
+    }
+    assert by_day == {(day, "09:00", "20:00") for day in range(5)} | {(5, "10:00", "18:00")}
+
+    assert set(dispositions) == {
+        "no_answer", "busy", "wrong_number", "voicemail", "callback",
+        "not_target", "refused", "do_not_call", "lead", "visit_booked",
+    }  # fmt: skip
+    assert dispositions["callback"].needs_callback_time
+    assert [c for c, d in dispositions.items() if d.needs_callback_time] == ["callback"]
+    assert {c for c, d in dispositions.items() if d.needs_reason} == {"not_target", "refused"}
+    assert {c for c, d in dispositions.items() if d.positive} == {"lead", "visit_booked"}
+    assert not dispositions["no_answer"].reached and not dispositions["no_answer"].final
+    assert dispositions["do_not_call"].final
+    orders = [d.sort_order for d in dispositions.values()]
+    assert len(set(orders)) == len(orders)
+
+
+def test_the_office_with_a_seller_resource_and_working_hours(db: Database) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        office = session.scalars(select(Office)).one()
+        resources = session.scalars(select(Resource).where(Resource.office_id == office.id)).all()
+        seller = session.scalars(select(User).where(User.login == "seller")).one()
+        hours = session.scalars(select(WorkingHours)).all()
+        holidays = session.scalars(select(CalendarException)).all()
+    assert office.name == "Офис на Тверской"
+    assert "Тверская" in office.address and office.directions
+    assert office.phone is not None and normalize_phone(office.phone).e164 == office.phone
+    seller_resources = [r for r in resources if r.kind == "seller"]
+    assert [r.user_id for r in seller_resources] == [seller.id]
+    assert all(any(h.resource_id == r.id for h in hours) for r in resources)
+    assert all(h.starts < h.ends for h in hours)
+    assert holidays and all(h.kind == "holiday" for h in holidays)
+
+
+def test_two_lists_of_about_a_hundred_valid_leads(db: Database) -> None:
+    summary = create_demo_workspace(db)
+    with db.session() as session:
+        lists = session.scalars(select(LeadList).order_by(LeadList.priority.desc())).all()
+        leads = session.scalars(select(Lead)).all()
+        phones = session.scalars(select(Phone)).all()
+        contacts = {c.id: c for c in session.scalars(select(Contact))}
+        companies = session.scalars(select(Company)).all()
+        blocked_numbers = set(session.scalars(select(DoNotCall.e164)))
+        campaign_id = session.scalars(select(Campaign.id)).one()
+
+    assert len(lists) == 2
+    for lead_list in lists:
+        assert lead_list.name.startswith("2026-11 ") and " — " in lead_list.name
+        assert lead_list.hypothesis and lead_list.source
+        assert lead_list.campaign_id == campaign_id
+        assert 80 <= sum(lead.list_id == lead_list.id for lead in leads) <= 120
+    assert [(x.abc_class, x.priority) for x in lists] == [("A", 80), ("B", 50)]
+    assert 180 <= len(leads) <= 220
+    assert summary.leads == len(leads)
+
+    assert len({p.e164 for p in phones}) == len(phones)
+    for phone in phones:
+        parsed = normalize_phone(phone.raw or "")
+        assert (parsed.e164, parsed.kind.value) == (phone.e164, phone.kind)
+        assert normalize_phone(phone.e164).e164 == phone.e164
+        assert phone.e164.startswith("+7") and len(phone.e164) == 12
+    kinds = Counter(p.kind for p in phones)
+    assert kinds["mobile"] > kinds["landline"] > 0
+    area_codes = {p.e164[2:5] for p in phones if p.kind == "landline"}
+    assert {"343", "383"} <= area_codes and area_codes & {"495", "499"}
+    assert any(p.extension for p in phones)
+
+    zones = Counter(c.time_zone for c in contacts.values())
+    assert len(zones) >= 8  # from Kaliningrad (UTC+2) to Vladivostok (UTC+10)
+    assert {"Europe/Kaliningrad", "Europe/Moscow", "Asia/Vladivostok"} <= set(zones)
+    assert all(c.time_zone for c in contacts.values())
+    guessed = [c for c in contacts.values() if c.time_zone_guessed]
+    assert guessed and all(c.city is None for c in guessed)
+
+    assert companies
+    assert all(normalize_inn(c.inn or "") == c.inn for c in companies)
+    assert {len(c.inn or "") for c in companies} == {10, 12}
+    assert sum(c.email is not None for c in contacts.values()) >= 5
+    assert sum(c.comment is not None for c in contacts.values()) >= 5
+    assert sum(bool(c.custom_fields) for c in contacts.values()) >= 5
+
+    priority_of = {x.id: x.priority for x in lists}
+    states = Counter(lead.state for lead in leads)
+    assert set(states) == {"new", "blocked"} and 2 <= states["blocked"] <= 10
+    for lead in leads:
+        assert lead.priority == priority_of[lead.list_id or 0]
+        numbers = {p.e164 for p in phones if p.contact_id == lead.contact_id}
+        assert (lead.state == "blocked") == bool(numbers & blocked_numbers)
+    assert summary.blocked == states["blocked"]
+
+
+def test_every_lead_has_an_audit_row(db: Database) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        lead_states = dict(session.execute(select(Lead.id, Lead.state)).tuples().all())
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "lead")).all()
+        supervisor = session.scalars(select(User.id).where(User.login == "supervisor")).one()
+    audited = {e.entity_id: e for e in entries}
+    assert set(audited) == set(lead_states)
+    for lead_id, entry in audited.items():
+        assert entry.action == "created"
+        assert entry.after == {"state": lead_states[lead_id]}
+        assert entry.user_id == supervisor
+
+
+def test_a_second_demo_is_refused_and_writes_nothing(db: Database) -> None:
+    create_demo_workspace(db)
+    before = row_counts(db)
+    with pytest.raises(DemoWorkspaceExists, match="the demo workspace already exists"):
+        create_demo_workspace(db)
+    assert row_counts(db) == before
+
+
+def test_a_database_using_a_demo_name_is_refused_with_that_name(db: Database) -> None:
+    UserService(db).create_first_admin("boss", "Начальник", "secret1")
+    with db.session() as session:
+        session.add(Office(name="Офис на Тверской", address="Москва"))
+    before = row_counts(db)
+    with pytest.raises(DemoNameTaken, match="office 'Офис на Тверской'"):
+        create_demo_workspace(db)
+    assert row_counts(db) == before
+
+
+def test_a_failure_midway_leaves_the_database_as_it_was(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = row_counts(db)
+    real_list = demo_module._Writer._list
+    calls: list[str] = []
+
+    def failing_second_list(self: demo_module._Writer, *args: object) -> object:
+        calls.append("list")
+        if len(calls) == 2:
+            raise RuntimeError("the disk is full")
+        return real_list(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo_module._Writer, "_list", failing_second_list)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        create_demo_workspace(db)
+    assert row_counts(db) == before
+    monkeypatch.undo()
+    assert create_demo_workspace(db).leads > 0
+
+
+def test_the_same_seed_gives_the_same_workspace_on_either_backend(
+    sqlite_db: Database, pg_db: Database
+) -> None:
+    on_sqlite = create_demo_workspace(sqlite_db, seed=7)
+    on_postgresql = create_demo_workspace(pg_db, seed=7)
+    assert on_sqlite == on_postgresql
+    with sqlite_db.session() as session:
+        people = _people(session)
+    with pg_db.session() as session:
+        assert _people(session) == people
+    assert len(people) >= 180
+
+
+def _people(session: Session) -> list[tuple[object, ...]]:
+    query = (
+        select(Contact.full_name, Contact.city, Contact.time_zone, Phone.raw, Phone.e164)
+        .join(Phone, Phone.contact_id == Contact.id)
+        .order_by(Contact.id, Phone.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def test_the_summary_names_the_logins_and_the_password(db: Database) -> None:
+    text = create_demo_workspace(db).describe()
+    for login in ("operator", "seller", "supervisor", "admin"):
+        assert login in text
+    assert '"demo"' in text
+    assert CAMPAIGN in text
+    assert 3 <= len(text.splitlines()) <= 10
