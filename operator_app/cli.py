@@ -59,6 +59,18 @@ def _import(args: argparse.Namespace) -> int:
     return run_import_command(args, open_database)
 
 
+def _scripts_import(args: argparse.Namespace) -> int:
+    from operator_app.cli_scripts import run_scripts_import
+
+    return run_scripts_import(args, open_database)
+
+
+def _scripts_export(args: argparse.Namespace) -> int:
+    from operator_app.cli_scripts import run_scripts_export
+
+    return run_scripts_export(args, open_database)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from operator_app.app import run_gui
 
@@ -108,6 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="last line: the counts as JSON")
     _db_option(imp, inherited=True)
     imp.set_defaults(handler=_import)
+
+    scripts = commands.add_parser("scripts", help="exchange call scripts as YAML files")
+    scripts_commands = scripts.add_subparsers(
+        title="scripts commands", metavar="ACTION", required=True
+    )
+    scripts_export = scripts_commands.add_parser(
+        "export", help="write the newest version of every script to DIR, one file each"
+    )
+    scripts_export.add_argument("directory", metavar="DIR", help="the folder to write to")
+    _db_option(scripts_export, inherited=True)
+    scripts_export.set_defaults(handler=_scripts_export)
+    scripts_import = scripts_commands.add_parser(
+        "import", help="add a script file as a new version of its script"
+    )
+    scripts_import.add_argument("path", metavar="FILE", help="the script's YAML file")
+    _db_option(scripts_import, inherited=True)
+    scripts_import.set_defaults(handler=_scripts_import)
     return parser
 
 

@@ -42,6 +42,7 @@ from yaml.representer import SafeRepresenter
 from operator_app.core.errors import OperatorAppError
 
 __all__ = [
+    "PLACEHOLDER_PATTERN",
     "SPIN_KINDS",
     "Answer",
     "Objection",
@@ -53,6 +54,8 @@ __all__ = [
     "dump_script",
     "from_document",
     "load_script",
+    "placeholders",
+    "reachable_steps",
     "to_document",
 ]
 
@@ -129,6 +132,32 @@ class ScriptDocument:
 
     def objections(self) -> tuple[Objection, ...]:
         return tuple(o for stage in self.stages for o in stage.objections)
+
+
+def reachable_steps(doc: ScriptDocument) -> frozenset[str]:
+    """The ids of the steps a call can reach from the script's first step by answering."""
+    first = next(doc.steps(), None)
+    if first is None:
+        return frozenset()
+    links = {step.id: [answer.next for answer in step.answers] for _stage, step in doc.steps()}
+    reached = {first[1].id}
+    waiting = [first[1].id]
+    while waiting:
+        for target in links[waiting.pop()]:
+            if target not in reached:
+                reached.add(target)
+                waiting.append(target)
+    return frozenset(reached)
+
+
+PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def placeholders(doc: ScriptDocument) -> frozenset[str]:
+    """The names of every `{placeholder}` in the script's steps and objection responses."""
+    texts = [step.text for _stage, step in doc.steps()]
+    texts += [response for objection in doc.objections() for response in objection.responses]
+    return frozenset(name for text in texts for name in PLACEHOLDER_PATTERN.findall(text))
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -103,6 +103,9 @@ class SessionFlow(QObject):
         self.window = window
         window.show()
         self._close_dialog()
+        # Keyboard-first: the operator's first key (F2, Next client) must reach the window.
+        window.raise_()
+        window.activateWindow()
         self.window_shown.emit(window)
 
     def sign_out(self) -> None:

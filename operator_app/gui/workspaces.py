@@ -81,9 +81,9 @@ def build_workspace(
     # Panels are imported here so start-up only pays for the workspace it shows.
     workspace = WORKSPACE_FOR_ROLE[context.actor.role]
     if workspace is Workspace.QUEUE_AND_CALL:
-        from operator_app.gui.panels.placeholders import QueueAndCallPage
+        from operator_app.gui.call.workspace import OperatorWorkspace
 
-        return QueueAndCallPage(parent)
+        return OperatorWorkspace(context, parent)
     if workspace is Workspace.HANDOFFS_AND_CALENDAR:
         from operator_app.gui.panels.placeholders import HandoffsAndCalendarPage
 

@@ -2,29 +2,160 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name>CallCardView</name>
+    <message>
+        <location filename="../../operator_app/gui/call/card_view.py" line="+76"/>
+        <source>(no name)</source>
+        <translation>(без имени)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{company}, INN {inn}</source>
+        <translation>{company}, ИНН {inn}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{list} — hypothesis: {hypothesis}</source>
+        <translation>{list} — гипотеза: {hypothesis}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Call</source>
+        <translation>Позвонить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dial with the softphone ({number})</source>
+        <translation>Набрать через софтфон ({number})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the number</source>
+        <translation>Скопировать номер</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No phone numbers</source>
+        <translation>Нет телефонов</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>mobile</source>
+        <translation>мобильный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>landline</source>
+        <translation>городской</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other</source>
+        <translation>другой</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (guessed)</source>
+        <translation> (предположительно)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>client {client} ({zone}{guessed}) · you {mine}</source>
+        <translation>у клиента {client} ({zone}{guessed}) · у вас {mine}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>, guessed</source>
+        <translation>, предположительно</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No earlier calls</source>
+        <translation>Раньше не звонили</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Earlier answers</source>
+        <translation>Прошлые ответы</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Company:</source>
+        <translation>Компания:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Local time:</source>
+        <translation>Местное время:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign:</source>
+        <translation>Кампания:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List:</source>
+        <translation>База:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phones</source>
+        <translation>Телефоны</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Earlier attempts</source>
+        <translation>Прошлые звонки</translation>
+    </message>
+</context>
+<context>
+    <name>CallTimer</name>
+    <message>
+        <location filename="../../operator_app/gui/call/call_timer.py" line="+74"/>
+        <source>Stop timer</source>
+        <translation>Остановить таймер</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start timer</source>
+        <translation>Запустить таймер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Talk time is recorded with the call</source>
+        <translation>Время разговора сохраняется вместе со звонком</translation>
+    </message>
+</context>
+<context>
     <name>CampaignTableModel</name>
     <message>
-        <location filename="../../operator_app/gui/models/campaigns.py" line="+17" />
+        <location filename="../../operator_app/gui/models/campaigns.py" line="+17"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Script</source>
         <translation>Скрипт</translation>
     </message>
     <message>
-        <location line="-5" />
+        <location line="-5"/>
         <source>Active</source>
         <translation>Активна</translation>
     </message>
@@ -32,27 +163,27 @@
 <context>
     <name>CampaignsPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/campaigns.py" line="+51" />
+        <location filename="../../operator_app/gui/panels/campaigns.py" line="+51"/>
         <source>Campaigns</source>
         <translation>Кампании</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>A campaign is what is being sold and how: one-step (the same person finds and sells) or two-step (a lead generator books the visit, a seller takes it from there). Editing campaigns arrives with a later release.</source>
         <translation>Кампания — это что продаём и как: однотактная модель (один и тот же человек находит клиента и продаёт) или двухтактная (лидогенератор назначает встречу, дальше работает продавец). Редактирование кампаний появится в одном из следующих выпусков.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>No campaigns yet</source>
         <translation>Кампаний пока нет</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Campaigns will be created and edited here in a later release. The demo workspace (operator-app demo) creates one to look at.</source>
         <translation>Создавать и редактировать кампании можно будет здесь в одном из следующих выпусков. Демо-пространство (operator-app demo) создаёт одну кампанию для знакомства.</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>The campaigns could not be loaded from the database.</source>
         <translation>Не удалось загрузить кампании из базы данных.</translation>
     </message>
@@ -60,7 +191,7 @@
 <context>
     <name>DatabaseLine</name>
     <message>
-        <location filename="../../operator_app/gui/widgets/database_line.py" line="+30" />
+        <location filename="../../operator_app/gui/widgets/database_line.py" line="+30"/>
         <source>Database: {kind} — {where}</source>
         <translation>База данных: {kind} — {where}</translation>
     </message>
@@ -68,88 +199,88 @@
 <context>
     <name>DatabasePanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/database.py" line="+76" />
+        <location filename="../../operator_app/gui/panels/database.py" line="+76"/>
         <source>Database</source>
         <translation>База данных</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Connection and schema</source>
         <translation>Подключение и схема</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Database:</source>
         <translation>База данных:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Kind:</source>
         <translation>Тип:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Schema revision:</source>
         <translation>Версия схемы:</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>This app's revision:</source>
+        <location line="+1"/>
+        <source>This app&apos;s revision:</source>
         <translation>Версия схемы приложения:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>State:</source>
         <translation>Состояние:</translation>
     </message>
     <message>
-        <location line="+5" />
-        <location line="+45" />
+        <location line="+5"/>
+        <location line="+45"/>
         <source>Upgrade schema</source>
         <translation>Обновить схему</translation>
     </message>
     <message>
-        <location line="-42" />
+        <location line="-42"/>
         <source>The app upgrades the schema itself when it starts. To use another database (for example a shared PostgreSQL server), change it in File → Settings; the change takes effect after a restart.</source>
         <translation>Приложение само обновляет схему при запуске. Чтобы работать с другой базой данных (например, с общим сервером PostgreSQL), укажите её в меню Файл → Настройки; изменение вступит в силу после перезапуска.</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>The database did not answer.</source>
         <translation>База данных не отвечает.</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>empty: the schema will be created</source>
         <translation>пустая: схема будет создана</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>older than this app: upgrade it</source>
         <translation>старше приложения: обновите её</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>up to date</source>
         <translation>актуальна</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>newer than this app: update the app</source>
         <translation>новее приложения: обновите приложение</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>not an operator-app database</source>
         <translation>это не база данных operator-app</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Upgrade the schema of this database now? Workstations with an older version of the app will not be able to use it until they are updated.</source>
         <translation>Обновить схему этой базы данных сейчас? Рабочие места со старой версией приложения не смогут с ней работать, пока их не обновят.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>The upgrade failed: {error}</source>
         <translation>Обновить схему не удалось: {error}</translation>
     </message>
@@ -157,73 +288,73 @@
 <context>
     <name>DetailsPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/details_page.py" line="+160" />
-        <location line="+47" />
+        <location filename="../../operator_app/gui/importing/details_page.py" line="+160"/>
+        <location line="+47"/>
         <source>No campaign yet</source>
         <translation>Без кампании</translation>
     </message>
     <message>
-        <location line="-40" />
+        <location line="-40"/>
         <source>Describe the list</source>
         <translation>Опишите базу</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Supervisors compare lists by these details; the hypothesis says why this portrait of client should buy.</source>
         <translation>По этим данным супервайзеры сравнивают базы; гипотеза объясняет, почему клиенты с таким портретом должны купить.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>List &amp;name:</source>
         <translation>&amp;Название базы:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Hypothesis:</source>
         <translation>&amp;Гипотеза:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;ABC class:</source>
         <translation>Класс &amp;ABC:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Priority:</source>
         <translation>&amp;Приоритет:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Campaign:</source>
         <translation>&amp;Кампания:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Phone &amp;region:</source>
         <translation>&amp;Страна номеров:</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Required, unique, e.g. “Dentists Kazan 2025-03”</source>
         <translation>Обязательно и без повторов, например «Стоматологии Казань 2025-03»</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Why should these clients buy? E.g. “new clinics need a steady patient flow”</source>
         <translation>Почему эти клиенты должны купить? Например: «новым клиникам нужен стабильный поток пациентов»</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Lists with a higher priority are called first ({low} to {high}).</source>
         <translation>Базы с более высоким приоритетом обзваниваются первыми (от {low} до {high}).</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Numbers written without a country code are read as numbers of this country.</source>
         <translation>Номера, записанные без кода страны, считаются номерами этой страны.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Import</source>
         <translation>&amp;Загрузить</translation>
     </message>
@@ -231,37 +362,37 @@
 <context>
     <name>DuplicateRowsModel</name>
     <message>
-        <location filename="../../operator_app/gui/importing/report_models.py" line="+122" />
+        <location filename="../../operator_app/gui/importing/report_models.py" line="+122"/>
         <source>row {row} of this file</source>
         <translation>строка {row} этого файла</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>(imported as lead #{lead})</source>
         <translation>(загружена как лид №{lead})</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>lead #{lead}, already in the database</source>
         <translation>лид №{lead}, уже есть в базе данных</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>a number already in the database</source>
         <translation>номер уже есть в базе данных</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Row</source>
         <translation>Строка</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Same number as</source>
         <translation>Тот же номер, что и</translation>
     </message>
@@ -269,27 +400,27 @@
 <context>
     <name>EditorsPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+113" />
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+86"/>
         <source>Scripts and criteria</source>
         <translation>Скрипты и критерии</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The editors arrive with the next release. Here you will edit:</source>
         <translation>Редакторы появятся в следующем выпуске. Здесь можно будет редактировать:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>call scripts, with versions, so past calls keep theirs;</source>
         <translation>скрипты звонков — с версиями, чтобы прошлые звонки сохраняли свою;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>the target-client criteria used to verify leads;</source>
         <translation>критерии целевого клиента для верификации лидов;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>non-target reasons, which show marketing what to change.</source>
         <translation>причины нецелевых лидов — обратную связь для маркетинга.</translation>
     </message>
@@ -297,32 +428,32 @@
 <context>
     <name>ErrorReportDialog</name>
     <message>
-        <location filename="../../operator_app/gui/crash.py" line="+196" />
+        <location filename="../../operator_app/gui/crash.py" line="+196"/>
         <source>Error</source>
         <translation>Ошибка</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Something went wrong</source>
         <translation>Что-то пошло не так</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The app ran into an unexpected error, so what you were doing may not have been finished. Please send the details to your administrator; they are also saved in the log file:</source>
         <translation>В приложении произошла непредвиденная ошибка, поэтому последнее действие могло не завершиться. Пожалуйста, передайте подробности администратору; они также сохранены в журнале:</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Hide details</source>
         <translation>Скрыть подробности</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Show details</source>
         <translation>Показать подробности</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Copy report</source>
         <translation>Скопировать отчёт</translation>
     </message>
@@ -330,62 +461,62 @@
 <context>
     <name>ErrorText</name>
     <message>
-        <location filename="../../operator_app/gui/error_text.py" line="+23" />
+        <location filename="../../operator_app/gui/error_text.py" line="+23"/>
         <source>The login must be 2 to 64 Latin letters, digits or the characters . _ @ -</source>
         <translation>Логин должен состоять из 2–64 латинских букв, цифр или символов . _ @ -</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>This login is already taken: choose another one.</source>
         <translation>Этот логин уже занят, выберите другой.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The password must have at least {count} characters.</source>
         <translation>Пароль должен быть не короче {count} символов.</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>Enter the person's name.</source>
+        <location line="+4"/>
+        <source>Enter the person&apos;s name.</source>
         <translation>Укажите имя сотрудника.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>You cannot take away your own administrator access.</source>
         <translation>Нельзя лишить администраторских прав самого себя.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Wrong login or password.</source>
         <translation>Неверный логин или пароль.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>Эта учётная запись отключена. Попросите администратора её включить.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The remembered user is no longer available: sign in with a password.</source>
         <translation>Запомненный пользователь больше недоступен: войдите с паролем.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>A shared database always asks for the password.</source>
         <translation>Для общей базы данных пароль нужен всегда.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The current password is wrong.</source>
         <translation>Текущий пароль указан неверно.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Your role ({role}) may not do this.</source>
         <translation>Вашей роли ({role}) это действие недоступно.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>It is no longer there: someone may have removed it. Refresh and try again.</source>
         <translation>Запись не найдена — возможно, её уже удалили. Обновите данные и попробуйте ещё раз.</translation>
     </message>
@@ -393,69 +524,69 @@
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/file_page.py" line="+172" />
+        <location filename="../../operator_app/gui/importing/file_page.py" line="+172"/>
         <source>Choose a lead list</source>
         <translation>Выбор базы лидов</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Spreadsheets (*.csv *.xlsx *.txt *.tsv);;All files (*)</source>
         <translation>Таблицы (*.csv *.xlsx *.txt *.tsv);;Все файлы (*)</translation>
     </message>
     <message>
-        <location line="+110" />
+        <location line="+110"/>
         <source>Choose the lead list</source>
         <translation>Выберите базу лидов</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>A CSV file or an Excel workbook (.xlsx) with a header row. You can also drop the file onto this window.</source>
         <translation>Файл CSV или книга Excel (.xlsx) со строкой заголовков. Файл можно также перетащить в это окно.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;File:</source>
         <translation>&amp;Файл:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Path to a .csv or .xlsx file, then Enter</source>
         <translation>Путь к файлу .csv или .xlsx, затем Enter</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Browse…</source>
         <translation>&amp;Обзор…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Sheet:</source>
         <translation>&amp;Лист:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>First rows of the file (numbered as in the spreadsheet):</source>
         <translation>Первые строки файла (нумерация как в таблице):</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Drop a CSV or Excel file here,
 or choose it with Browse… (Alt+B).</source>
         <translation>Перетащите сюда файл CSV или Excel
 или выберите его кнопкой «Обзор…» (Alt+O).</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Reading {name}…</source>
         <translation>Чтение файла {name}…</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Press Enter to read the file typed above.</source>
         <translation>Нажмите Enter, чтобы прочитать указанный выше файл.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>No file chosen yet.</source>
         <translation>Файл пока не выбран.</translation>
     </message>
@@ -463,102 +594,102 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../operator_app/gui/first_run.py" line="+138" />
+        <location filename="../../operator_app/gui/first_run.py" line="+138"/>
         <source>Welcome — Call centre workstation</source>
         <translation>Добро пожаловать — Рабочее место колл-центра</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Welcome</source>
         <translation>Добро пожаловать</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>This database is new: nobody can sign in to it yet.</source>
         <translation>Это новая база данных: в ней пока нет ни одного пользователя.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>How would you like to start?</source>
         <translation>С чего начнём?</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Create the demo workspace</source>
         <translation>Создать демо-пространство</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>A demo campaign with a call script, about 200 leads in two lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
         <translation>Демо-кампания со скриптом звонка, около 200 лидов в двух базах и по одному пользователю на каждую роль (operator, seller, supervisor, admin; пароль «demo»). Самый быстрый способ увидеть приложение в работе.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Start empty: create the administrator</source>
         <translation>Начать с нуля: создать администратора</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>An empty workspace for real work. You create the administrator account now; the administrator then adds everyone else.</source>
         <translation>Пустое рабочее пространство для настоящей работы. Сейчас вы создадите учётную запись администратора, а он потом добавит остальных сотрудников.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>The administrator manages users, campaigns and the database. Choose a login and a password you will remember.</source>
         <translation>Администратор управляет пользователями, кампаниями и базой данных. Придумайте логин и пароль, которые вы не забудете.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Login:</source>
         <translation>Логин:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Your name:</source>
         <translation>Ваше имя:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Password:</source>
         <translation>Пароль:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat password:</source>
         <translation>Повторите пароль:</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Latin letters and digits, e.g. admin</source>
         <translation>латинские буквы и цифры, например admin</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Create administrator</source>
         <translation>Создать администратора</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Language:</source>
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>The demo workspace could not be created: {error}</source>
         <translation>Не удалось создать демо-пространство: {error}</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
@@ -566,27 +697,27 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffsAndCalendarPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-49" />
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-49"/>
         <source>Hand-offs and calendar</source>
         <translation>Передачи и календарь</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Leads handed over to you and your visit calendar arrive with the next release. This is where you will work:</source>
         <translation>Переданные вам лиды и календарь встреч появятся в следующем выпуске. Здесь вы сможете:</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>accept a lead from a lead generator, or return it with a reason;</source>
         <translation>принять лид от лидогенератора или вернуть его с указанием причины;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>see booked presentations and visits day by day;</source>
         <translation>видеть назначенные презентации и встречи по дням;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>record whether the client came and what the result was.</source>
         <translation>отмечать, дошёл ли клиент и чем закончилась встреча.</translation>
     </message>
@@ -594,229 +725,229 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>ImportTexts</name>
     <message>
-        <location filename="../../operator_app/gui/importing/texts.py" line="+19" />
+        <location filename="../../operator_app/gui/importing/texts.py" line="+19"/>
         <source>“{text}”</source>
         <translation>«{text}»</translation>
     </message>
     <message>
-        <location line="+26" />
+        <location line="+26"/>
         <source>Contact name</source>
         <translation>Имя контакта</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Company</source>
         <translation>Компания</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>INN</source>
         <translation>ИНН</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>City</source>
         <translation>Город</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Region</source>
         <translation>Регион</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Time zone</source>
         <translation>Часовой пояс</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>E-mail</source>
         <translation>Эл. почта</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Position</source>
         <translation>Должность</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Keep as an extra field</source>
         <translation>Сохранить как доп. поле</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Do not import</source>
         <translation>Не загружать</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>No valid phone number</source>
         <translation>Нет правильного номера телефона</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The INN fails its checksum</source>
         <translation>ИНН не проходит проверку контрольной суммы</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>UTF-8 with BOM</source>
         <translation>UTF-8 с BOM</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>semicolon (;)</source>
         <translation>точка с запятой (;)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>comma (,)</source>
         <translation>запятая (,)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>tab</source>
         <translation>табуляция</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>columns: {columns} · data rows: {rows}</source>
         <translation>столбцов: {columns} · строк с данными: {rows}</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Excel workbook · sheet {sheet} · {counts}</source>
         <translation>Книга Excel · лист {sheet} · {counts}</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>CSV · encoding {encoding} · separator {delimiter} · {counts}</source>
         <translation>CSV · кодировка {encoding} · разделитель {delimiter} · {counts}</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>The file {name} does not exist.</source>
         <translation>Файла {name} не существует.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>{name} is a folder, not a file.</source>
         <translation>{name} — это папка, а не файл.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>{name} is not a spreadsheet the app can read. Save it from Excel as .xlsx or as CSV and choose that file.</source>
         <translation>Приложение не может прочитать {name} как таблицу. Сохраните его в Excel как .xlsx или CSV и выберите этот файл.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>{name} has nothing to import: it has no filled-in rows.</source>
         <translation>В файле {name} нечего загружать: в нём нет заполненных строк.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The first filled-in row of {name} must hold column names (such as “Телефон”, “ФИО”). Add a header row and choose the file again.</source>
         <translation>Первая заполненная строка файла {name} должна содержать названия столбцов (например, «Телефон», «ФИО»). Добавьте строку заголовков и выберите файл снова.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The workbook {name} has no such sheet.</source>
         <translation>В книге {name} нет такого листа.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>{name} cannot be read: it may be damaged, password-protected or open in another program.</source>
         <translation>Не удалось прочитать {name}: возможно, файл повреждён, защищён паролем или открыт в другой программе.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>{name} cannot be written.</source>
         <translation>Не удалось записать {name}.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>{headline}
 Details: {detail}</source>
         <translation>{headline}
 Подробности: {detail}</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>{name} could not be read: {error}</source>
         <translation>Не удалось прочитать {name}: {error}</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Russia</source>
         <translation>Россия</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Kazakhstan</source>
         <translation>Казахстан</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Belarus</source>
         <translation>Беларусь</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Uzbekistan</source>
         <translation>Узбекистан</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Kyrgyzstan</source>
         <translation>Киргизия</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Armenia</source>
         <translation>Армения</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Azerbaijan</source>
         <translation>Азербайджан</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Georgia</source>
         <translation>Грузия</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Tajikistan</source>
         <translation>Таджикистан</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Moldova</source>
         <translation>Молдова</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>A: the most attractive clients</source>
         <translation>A — самые перспективные клиенты</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>B: relevant clients</source>
         <translation>B — подходящие клиенты</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>C: the least relevant clients</source>
         <translation>C — наименее подходящие клиенты</translation>
     </message>
@@ -824,42 +955,42 @@ Details: {detail}</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../operator_app/gui/importing/wizard.py" line="+239" />
+        <location filename="../../operator_app/gui/importing/wizard.py" line="+239"/>
         <source>A list with this name already exists: choose another name.</source>
         <translation>База с таким названием уже есть, выберите другое название.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The name is too long.</source>
         <translation>Слишком длинное название.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Enter a name for the list.</source>
         <translation>Введите название базы.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>The column mapping does not fit the file: {reason}</source>
         <translation>Сопоставление столбцов не подходит к файлу: {reason}</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The campaign {name} no longer exists: choose another one.</source>
-        <translation>Кампании «{name}» больше нет, выберите другую.</translation>
+        <translation>Кампании {name} больше нет, выберите другую.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>The phone region is not a known country code.</source>
         <translation>Страна номеров указана неизвестным кодом.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>An unexpected error stopped the import ({error}). Nothing was saved; the details are in the log.</source>
         <translation>Загрузку остановила непредвиденная ошибка ({error}). Ничего не сохранено; подробности — в журнале.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Import a lead list</source>
         <translation>Загрузка базы лидов</translation>
     </message>
@@ -867,62 +998,62 @@ Details: {detail}</source>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../operator_app/gui/labels.py" line="+15" />
+        <location filename="../../operator_app/gui/labels.py" line="+15"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Seller</source>
         <translation>Продавец</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Supervisor</source>
         <translation>Супервайзер</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Administrator</source>
         <translation>Администратор</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Two-step (lead generator and seller)</source>
         <translation>Двухтактная (лидогенератор и продавец)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>One-step</source>
         <translation>Однотактная</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>embedded</source>
         <translation>встроенная</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>shared</source>
         <translation>общая</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>SQLite (embedded, on this computer)</source>
         <translation>SQLite (встроенная, на этом компьютере)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>PostgreSQL (shared)</source>
         <translation>PostgreSQL (общая)</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>No</source>
         <translation>Нет</translation>
     </message>
@@ -930,57 +1061,57 @@ Details: {detail}</source>
 <context>
     <name>LeadListTableModel</name>
     <message>
-        <location filename="../../operator_app/gui/models/lead_lists.py" line="+27" />
+        <location filename="../../operator_app/gui/models/lead_lists.py" line="+27"/>
         <source>Name</source>
         <translation>Название</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>ABC</source>
         <translation>ABC</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Priority</source>
         <translation>Приоритет</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Campaign</source>
         <translation>Кампания</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Hypothesis</source>
         <translation>Гипотеза</translation>
     </message>
     <message>
-        <location line="-12" />
+        <location line="-12"/>
         <source>Read</source>
         <translation>Прочитано</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Imported</source>
         <translation>Загружено</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Duplicates</source>
         <translation>Дубли</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Rejected</source>
         <translation>Отклонено</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Blocked</source>
         <translation>В стоп-листе</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Created</source>
         <translation>Создана</translation>
     </message>
@@ -988,47 +1119,47 @@ Details: {detail}</source>
 <context>
     <name>LeadListsPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/lead_lists.py" line="+85" />
+        <location filename="../../operator_app/gui/panels/lead_lists.py" line="+85"/>
         <source>Lead lists</source>
         <translation>Базы лидов</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Filter by name, campaign, hypothesis…</source>
         <translation>Поиск по названию, кампании, гипотезе…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Load the lists again (F5)</source>
         <translation>Загрузить базы заново (F5)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>A list (a lead base) is a file of potential clients with a hypothesis: why exactly these people should buy. Import a CSV or Excel file to start calling it and to compare how the lists convert.</source>
         <translation>База лидов — это список потенциальных клиентов и гипотеза о том, почему купить должны именно они. Загрузите файл CSV или Excel, чтобы начать обзвон и сравнивать конверсию баз.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Lists are imported by a supervisor or an administrator.</source>
         <translation>Базы загружает супервайзер или администратор.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>No lead lists yet</source>
         <translation>Баз лидов пока нет</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Import list…</source>
         <translation>Загрузить базу…</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>The lists could not be loaded from the database: {error}</source>
         <translation>Не удалось загрузить базы лидов из базы данных: {error}</translation>
     </message>
@@ -1036,82 +1167,82 @@ Details: {detail}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../operator_app/gui/main_window.py" line="+103" />
+        <location filename="../../operator_app/gui/main_window.py" line="+103"/>
         <source>{name} ({role}) — Call centre workstation</source>
         <translation>{name} ({role}) — Рабочее место колл-центра</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Import list…</source>
         <translation>&amp;Загрузить базу…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Import a lead list from CSV or Excel (Ctrl+I)</source>
         <translation>Загрузить базу лидов из CSV или Excel (Ctrl+I)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Sign &amp;out</source>
         <translation>В&amp;ыйти из учётной записи</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Quit</source>
         <translation>&amp;Выход</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;About</source>
         <translation>&amp;О программе</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Signed in as {login}</source>
         <translation>Вход выполнен как {login}</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Database: {kind}</source>
         <translation>База данных: {kind}</translation>
     </message>
     <message>
-        <location line="+50" />
+        <location line="+50"/>
         <source>The list was imported.</source>
         <translation>База загружена.</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+21"/>
         <source>Settings saved</source>
         <translation>Настройки сохранены</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The new database will be used the next time the app starts.</source>
         <translation>Новая база данных будет использоваться после перезапуска приложения.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>About</source>
         <translation>О программе</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&lt;h3&gt;Call centre workstation {version}&lt;/h3&gt;&lt;p&gt;For phone sales teams: operators, sellers, supervisors and administrators work one shared queue of leads, follow call scripts, verify leads and book visits.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Рабочее место колл-центра {version}&lt;/h3&gt;&lt;p&gt;Для отделов телефонных продаж: операторы, продавцы, супервайзеры и администраторы работают с общей очередью лидов, ведут звонки по скриптам, верифицируют лиды и назначают встречи.&lt;/p&gt;&lt;p&gt;База данных: {database}&lt;/p&gt;</translation>
     </message>
@@ -1119,17 +1250,17 @@ Details: {detail}</source>
 <context>
     <name>MappingModel</name>
     <message>
-        <location filename="../../operator_app/gui/importing/mapping_model.py" line="+163" />
+        <location filename="../../operator_app/gui/importing/mapping_model.py" line="+163"/>
         <source>Column in the file</source>
         <translation>Столбец файла</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Sample values</source>
         <translation>Примеры значений</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Imports as</source>
         <translation>Загружается как</translation>
     </message>
@@ -1137,133 +1268,472 @@ Details: {detail}</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/mapping_page.py" line="+259" />
+        <location filename="../../operator_app/gui/importing/mapping_page.py" line="+259"/>
         <source>Choose a file first.</source>
         <translation>Сначала выберите файл.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Enter the source name to save the mapping under.</source>
         <translation>Укажите источник, для которого сохранить сопоставление.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>No column is marked as {phone}. Choose {phone} for the column that holds phone numbers: a lead without a phone cannot be called.</source>
         <translation>Ни один столбец не отмечен как «{phone}». Выберите «{phone}» для столбца с номерами: лиду без телефона невозможно позвонить.</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>{field} is chosen for several columns: {columns}. It may come from one column only; choose another field for the others (only {several} may be chosen several times).</source>
         <translation>«{field}» выбрано для нескольких столбцов: {columns}. Это поле можно взять только из одного столбца; для остальных выберите другое поле (несколько раз можно выбирать только {several}).</translation>
     </message>
     <message>
-        <location line="+26" />
+        <location line="+26"/>
         <source>Save this mapping for the source {source}</source>
         <translation>Сохранить это сопоставление для источника {source}</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Save this mapping for the source</source>
         <translation>Сохранить это сопоставление для источника</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>Match the columns to lead fields</source>
         <translation>Сопоставьте столбцы с полями лида</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Choose what each column holds. At least one column must hold phone numbers; several phone columns are fine. Extra fields are kept with the lead as they are.</source>
         <translation>Укажите, что содержит каждый столбец. Хотя бы один столбец должен содержать номера телефонов; таких столбцов может быть несколько. Дополнительные поля сохраняются в карточке лида как есть.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>S&amp;ource:</source>
         <translation>&amp;Источник:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Who supplied the list, e.g. the file name</source>
         <translation>Откуда база, например название файла</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The next file from the same source gets the same mapping.</source>
         <translation>Следующий файл из того же источника получит то же сопоставление.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Use the saved mapping</source>
         <translation>Ис&amp;пользовать сохранённое сопоставление</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Using the mapping saved for the source {source}.</source>
         <translation>Используется сопоставление, сохранённое для источника {source}.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>This file lacks some of its columns: {columns}.</source>
         <translation>В этом файле нет некоторых из его столбцов: {columns}.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Suggested from the column names: check each row.</source>
         <translation>Предложено по названиям столбцов — проверьте каждую строку.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The mapping saved for this source is damaged and was not used.</source>
         <translation>Сохранённое для этого источника сопоставление повреждено и не использовано.</translation>
     </message>
 </context>
 <context>
-    <name>QueueAndCallPage</name>
+    <name>ObjectionsDialog</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-35" />
-        <source>Queue and call</source>
-        <translation>Очередь и звонок</translation>
+        <location filename="../../operator_app/gui/call/objections_dialog.py" line="+32"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>The call queue and the script panel arrive with the next release. This is where you will work:</source>
-        <translation>Очередь звонков и панель скрипта появятся в следующем выпуске. Здесь вы сможете:</translation>
+        <location line="+4"/>
+        <source>Search by the client&apos;s words…</source>
+        <translation>Поиск по словам клиента…</translation>
     </message>
     <message>
-        <location line="+4" />
-        <source>take the next client from the queue with one key;</source>
-        <translation>брать следующего клиента из очереди одной клавишей;</translation>
+        <location line="+10"/>
+        <source>Record the objection</source>
+        <translation>Записать возражение</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>follow the call script stage by stage: contact, diagnostics, teaser, objections, closing;</source>
-        <translation>вести звонок по скрипту, этап за этапом: контакт, диагностика, тизер, возражения, завершение;</translation>
+        <location line="+37"/>
+        <source>Nothing found</source>
+        <translation>Ничего не найдено</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorWorkspace</name>
+    <message>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+200"/>
+        <source>You have an unfinished call with {name} from {time} — restore?</source>
+        <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>verify the lead and book the visit while the client is on the line;</source>
-        <translation>верифицировать лид и назначать встречу, пока клиент на линии;</translation>
+        <location line="+56"/>
+        <source>Nobody to call right now. The queue is empty.</source>
+        <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>record the outcome and schedule the callback.</source>
-        <translation>фиксировать результат звонка и планировать перезвон.</translation>
+        <location line="+38"/>
+        <source>This campaign has no call script.</source>
+        <translation>У этой кампании нет скрипта звонка.</translation>
+    </message>
+    <message>
+        <location line="+110"/>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The call was saved.</source>
+        <translation>Звонок сохранён.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The call is kept on this computer until it is saved.</source>
+        <translation>Звонок хранится на этом компьютере, пока его не удастся сохранить.</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
+        <translation>Нет связи с базой данных — ваша работа хранится на этом компьютере и будет сохранена, когда связь восстановится.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+36"/>
+        <source>The connection is back: %n saved call(s) sent.</source>
+        <translation>
+            <numerusform>Связь восстановлена: отправлен %n сохранённый звонок.</numerusform>
+            <numerusform>Связь восстановлена: отправлено %n сохранённых звонка.</numerusform>
+            <numerusform>Связь восстановлена: отправлено %n сохранённых звонков.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A kept call could not be saved: {problem}</source>
+        <translation>Сохранённый на компьютере звонок не удалось записать: {problem}</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Press F2 or «Next client» to take the next client.</source>
+        <translation>Нажмите F2 или «Следующий клиент», чтобы взять клиента.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Restore</source>
+        <translation>Восстановить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Choose Ready, then press F2 or «Next client» to take the next client.</source>
+        <translation>Выберите статус «Готов», затем нажмите F2 или «Следующий клиент», чтобы взять клиента.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Next client</source>
+        <translation>Следующий клиент</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the call</source>
+        <translation>Сохранить звонок</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomePanel</name>
+    <message>
+        <location filename="../../operator_app/gui/call/outcome_panel.py" line="+71"/>
+        <location line="+96"/>
+        <source>Choose the outcome…</source>
+        <translation>Выберите результат…</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>Choose the outcome of the call.</source>
+        <translation>Выберите результат звонка.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set a callback time in the future.</source>
+        <translation>Укажите время перезвона в будущем.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Give the reason for «{outcome}».</source>
+        <translation>Укажите причину для результата «{outcome}».</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outcome:</source>
+        <translation>Результат:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call back at:</source>
+        <translation>Перезвонить:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason:</source>
+        <translation>Причина:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes:</source>
+        <translation>Заметки:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save and close the card (Ctrl+S)</source>
+        <translation>Сохранить и закрыть карточку (Ctrl+S)</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../operator_app/gui/call/queue_panel.py" line="+136"/>
+        <location line="+132"/>
+        <source>All campaigns</source>
+        <translation>Все кампании</translation>
+    </message>
+    <message>
+        <location line="-107"/>
+        <source>Finish the open call first.</source>
+        <translation>Сначала завершите текущий звонок.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You are on a break: nothing is offered. Choose Ready to continue.</source>
+        <translation>Вы на перерыве: клиенты не предлагаются. Выберите «Готов», чтобы продолжить.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose Ready to take clients.</source>
+        <translation>Выберите статус «Готов», чтобы брать клиентов.</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <location line="+42"/>
+        <source>All lists</source>
+        <translation>Все базы</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Say why you take a break.</source>
+        <translation>Укажите причину перерыва.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not working</source>
+        <translation>Не работаю</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ready</source>
+        <translation>Готов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Break</source>
+        <translation>Перерыв</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In a call</source>
+        <translation>В разговоре</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After-call work</source>
+        <translation>Обработка после звонка</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>My status:</source>
+        <translation>Мой статус:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason for the break (lunch, training…)</source>
+        <translation>Причина перерыва (обед, обучение…)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start the break</source>
+        <translation>Начать перерыв</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next client (F2)</source>
+        <translation>Следующий клиент (F2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting in the chosen queue:</source>
+        <translation>Ожидают в выбранной очереди:</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../operator_app/gui/call/queue_models.py" line="+23"/>
+        <source>New inbound and missed</source>
+        <translation>Новые входящие и пропущенные</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callbacks due</source>
+        <translation>Перезвоны</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmations and reminders</source>
+        <translation>Подтверждения и напоминания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Retries</source>
+        <translation>Повторные попытки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fresh list leads</source>
+        <translation>Новые из баз</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>new inbound lead</source>
+        <translation>новая входящая заявка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>missed call</source>
+        <translation>пропущенный звонок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>your callback is due</source>
+        <translation>пора перезвонить (ваш перезвон)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>callback is due</source>
+        <translation>пора перезвонить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a colleague&apos;s callback was not taken in time</source>
+        <translation>перезвон коллеги не взят вовремя</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>retry after an unanswered attempt</source>
+        <translation>повтор после недозвона</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>fresh lead from list {name}</source>
+        <translation>новый клиент из базы {name}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>reminder call is due</source>
+        <translation>пора позвонить с напоминанием</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{hours} h {minutes} min</source>
+        <translation>{hours} ч {minutes} мин</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{days} d</source>
+        <translation>{days} дн.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Waiting</source>
+        <translation>Ждут</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Company</source>
+        <translation>Компания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why now</source>
+        <translation>Почему сейчас</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for</source>
+        <translation>Ждёт</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Client&apos;s time</source>
+        <translation>Время клиента</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>List</source>
+        <translation>База</translation>
     </message>
 </context>
 <context>
     <name>RejectedRowsModel</name>
     <message>
-        <location filename="../../operator_app/gui/importing/report_models.py" line="-65" />
+        <location filename="../../operator_app/gui/importing/report_models.py" line="-65"/>
         <source>Row</source>
         <translation>Строка</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Problem</source>
         <translation>Проблема</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Details</source>
         <translation>Подробности</translation>
     </message>
@@ -1271,37 +1741,37 @@ Details: {detail}</source>
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../operator_app/gui/dialogs/users.py" line="+192" />
+        <location filename="../../operator_app/gui/dialogs/users.py" line="+192"/>
         <source>Reset password</source>
         <translation>Сброс пароля</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>A new password for {name} ({login}). Tell it to them in person.</source>
         <translation>Новый пароль для пользователя {name} ({login}). Сообщите его лично.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>New password:</source>
         <translation>Новый пароль:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat password:</source>
         <translation>Повторите пароль:</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Set password</source>
         <translation>Задать пароль</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
@@ -1309,97 +1779,97 @@ Details: {detail}</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/result_page.py" line="+197" />
+        <location filename="../../operator_app/gui/importing/result_page.py" line="+197"/>
         <source>Save rejected rows</source>
         <translation>Сохранение отклонённых строк</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>CSV files (*.csv);;All files (*)</source>
         <translation>Файлы CSV (*.csv);;Все файлы (*)</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+32"/>
         <source>Import finished</source>
         <translation>Загрузка завершена</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>rows read from the file</source>
         <translation>строк прочитано из файла</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>new leads imported, ready to call</source>
         <translation>новых лидов загружено и готово к обзвону</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>duplicates: the number is already known, not imported again</source>
         <translation>дублей: номер уже известен, повторно не загружен</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>rejected: no valid phone number, or an INN with a wrong checksum</source>
         <translation>отклонено: нет правильного номера телефона или неверная контрольная сумма ИНН</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>blocked: on the do-not-call list, imported but never called</source>
         <translation>в стоп-листе: загружены, но звонить им не будут</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Save rejected rows…</source>
         <translation>&amp;Сохранить отклонённые строки…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Open</source>
         <translation>&amp;Открыть</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Open the saved file in the spreadsheet program</source>
         <translation>Открыть сохранённый файл в программе для таблиц</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>No row was rejected.</source>
         <translation>Отклонённых строк нет.</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+21"/>
         <source>The list {name} is saved. New leads: {count}.</source>
-        <translation>База «{name}» сохранена. Новых лидов: {count}.</translation>
+        <translation>База {name} сохранена. Новых лидов: {count}.</translation>
     </message>
     <message>
-        <location line="-19" />
+        <location line="-19"/>
         <source>No duplicates: every number was new to the database and to this file.</source>
         <translation>Дублей нет: каждый номер новый и для базы данных, и для этого файла.</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Rejected rows ({count})</source>
         <translation>Отклонённые строки ({count})</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Duplicates ({count})</source>
         <translation>Дубли ({count})</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>The column mapping could not be saved: {reason}</source>
         <translation>Не удалось сохранить сопоставление столбцов: {reason}</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The column mapping is saved: the next file from {source} gets it at once.</source>
         <translation>Сопоставление столбцов сохранено: следующий файл из источника {source} получит его сразу.</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Saved to {path}</source>
         <translation>Сохранено в {path}</translation>
     </message>
@@ -1407,32 +1877,32 @@ Details: {detail}</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+38" />
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+15"/>
         <source>Call review</source>
         <translation>Разбор звонков</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reviewing calls and results arrives with the next release. Here you will:</source>
         <translation>Разбор звонков и результатов появится в следующем выпуске. Здесь вы сможете:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>go through call outcomes and check that the script was followed;</source>
         <translation>просматривать итоги звонков и проверять соблюдение скрипта;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>compare lists and script versions by conversion;</source>
         <translation>сравнивать конверсию баз и версий скрипта;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>track plan against fact for every operator;</source>
         <translation>следить за выполнением плана по каждому оператору;</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>settle disputed hand-offs between lead generators and sellers.</source>
         <translation>разрешать спорные передачи лидов между лидогенераторами и продавцами.</translation>
     </message>
@@ -1440,120 +1910,203 @@ Details: {detail}</source>
 <context>
     <name>RunPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/run_page.py" line="+166" />
+        <location filename="../../operator_app/gui/importing/run_page.py" line="+166"/>
         <source>Importing</source>
         <translation>Загрузка</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Rows are checked and saved in one go: if you cancel, nothing is saved at all.</source>
         <translation>Строки проверяются и сохраняются за один раз: если отменить загрузку, не сохранится ничего.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Cancel import</source>
         <translation>&amp;Отменить загрузку</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Back to the list details</source>
         <translation>&amp;Назад к описанию базы</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%v of %m rows</source>
         <translation>%v из %m строк</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Далее &gt;</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Reading, checking and saving the rows…</source>
         <translation>Чтение, проверка и сохранение строк…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancelling: undoing what was written so far…</source>
         <translation>Отмена: откатываем уже записанное…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Import cancelled: nothing was saved.</source>
         <translation>Загрузка отменена: ничего не сохранено.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>The import failed: nothing was saved.</source>
         <translation>Загрузка не удалась: ничего не сохранено.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Import finished.</source>
         <translation>Загрузка завершена.</translation>
     </message>
 </context>
 <context>
+    <name>ScriptPanel</name>
+    <message>
+        <location filename="../../operator_app/gui/call/script_panel.py" line="+124"/>
+        <source>Take the next client to start the script.</source>
+        <translation>Возьмите следующего клиента, чтобы начать скрипт.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Objection: {title}</source>
+        <translation>Возражение: {title}</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation>Тизер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
+        <translation>Завершение</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Script</source>
+        <translation>Скрипт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SPIN asked:</source>
+        <translation>СПИН-вопросы:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The client&apos;s own words…</source>
+        <translation>Слова клиента…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record answer</source>
+        <translation>Записать ответ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No suitable answer</source>
+        <translation>Нет подходящего ответа</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep what the client said for the script&apos;s author</source>
+        <translation>Сохранить слова клиента для автора скрипта</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Objections… (F3)</source>
+        <translation>Возражения… (F3)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the script (Ctrl+Backspace)</source>
+        <translation>Вернуться к скрипту (Ctrl+Backspace)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The script ends here: choose the outcome.</source>
+        <translation>Скрипт закончен: выберите результат звонка.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../operator_app/gui/dialogs/settings.py" line="+83" />
+        <location filename="../../operator_app/gui/dialogs/settings.py" line="+83"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Language:</source>
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Database:</source>
         <translation>База данных:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Default phone region:</source>
         <translation>Страна номеров по умолчанию:</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>empty: the embedded database on this computer</source>
         <translation>пусто — встроенная база данных на этом компьютере</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>For a shared database enter a URL such as postgresql+psycopg://user:password@server/base. The app checks that it connects; the new database is used after a restart. Now in use: {url}</source>
         <translation>Для общей базы данных укажите адрес вида postgresql+psycopg://пользователь:пароль@сервер/база. Приложение проверит подключение; новая база данных начнёт использоваться после перезапуска. Сейчас используется: {url}</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Numbers written without a country code are read as numbers of this country.</source>
         <translation>Номера, записанные без кода страны, считаются номерами этой страны.</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>“{code}” is not a country code: use two letters such as RU or KZ.</source>
         <translation>«{code}» — не код страны: укажите две буквы, например RU или KZ.</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>This is not a database URL the app understands.</source>
         <translation>Приложение не понимает такой адрес базы данных.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Could not connect to this database.</source>
         <translation>Не удалось подключиться к этой базе данных.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>This database was made by a newer version of the app.</source>
         <translation>Эта база данных создана более новой версией приложения.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>This database holds other tables: it is not an operator-app database.</source>
         <translation>В этой базе данных чужие таблицы: это не база operator-app.</translation>
     </message>
@@ -1561,68 +2114,68 @@ Details: {detail}</source>
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../operator_app/gui/sign_in.py" line="+124" />
+        <location filename="../../operator_app/gui/sign_in.py" line="+124"/>
         <source>Sign in — Call centre workstation</source>
         <translation>Вход — Рабочее место колл-центра</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>Sign in</source>
         <translation>Войти</translation>
     </message>
     <message>
-        <location line="-21" />
+        <location line="-21"/>
         <source>Call centre workstation</source>
         <translation>Рабочее место колл-центра</translation>
     </message>
     <message>
-        <location line="-1" />
+        <location line="-1"/>
         <source>Sign in</source>
         <comment>heading</comment>
         <translation>Вход</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Login:</source>
         <translation>Логин:</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Password:</source>
         <translation>Пароль:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Remember me on this computer</source>
         <translation>Запомнить меня на этом компьютере</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Next time the app opens without asking for the password.</source>
         <translation>В следующий раз приложение откроется без запроса пароля.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>A shared database always asks for the password.</source>
         <translation>Для общей базы данных пароль нужен всегда.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>The demo workspace is ready. Sign in as {users}. The password is &lt;b&gt;{password}&lt;/b&gt;.</source>
         <translation>Демо-пространство готово. Войдите как {users}. Пароль — &lt;b&gt;{password}&lt;/b&gt;.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Language:</source>
         <translation>Язык:</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Quit</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Enter your login.</source>
         <translation>Введите логин.</translation>
     </message>
@@ -1630,32 +2183,32 @@ Details: {detail}</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../operator_app/app.py" line="+71" />
+        <location filename="../../operator_app/app.py" line="+71"/>
         <source>“{url}” is not a database address the app understands.</source>
         <translation>Приложение не понимает адрес базы данных «{url}».</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>The database {url} was updated by a newer version of the app (schema {database_revision}; this version knows {app_revision}). Update the app on this computer to work with it.</source>
         <translation>База данных {url} обновлена более новой версией приложения (схема {database_revision}, а эта версия знает только {app_revision}). Чтобы работать с ней, обновите приложение на этом компьютере.</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>The database {url} holds tables of another program: it is not an operator-app database. Choose an empty database or one made by this app.</source>
         <translation>В базе данных {url} таблицы другой программы: это не база operator-app. Выберите пустую базу данных или созданную этим приложением.</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Could not open the database {url}. Check that the server is running, the address is right and this computer may connect to it.</source>
         <translation>Не удалось открыть базу данных {url}. Проверьте, что сервер запущен, адрес указан верно и с этого компьютера разрешено подключение.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>The app cannot start</source>
         <translation>Приложение не может запуститься</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Use --db to choose another database, or change it in the settings file {path}.</source>
         <translation>Укажите другую базу данных параметром --db или исправьте её в файле настроек {path}.</translation>
     </message>
@@ -1663,12 +2216,12 @@ Details: {detail}</source>
 <context>
     <name>TaskProgressDialog</name>
     <message>
-        <location filename="../../operator_app/gui/tasks.py" line="+224" />
+        <location filename="../../operator_app/gui/tasks.py" line="+224"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>Cancelling…</source>
         <translation>Отмена…</translation>
     </message>
@@ -1676,63 +2229,63 @@ Details: {detail}</source>
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../operator_app/gui/dialogs/users.py" line="-123" />
+        <location filename="../../operator_app/gui/dialogs/users.py" line="-123"/>
         <source>Edit user</source>
         <translation>Изменение пользователя</translation>
     </message>
     <message>
-        <location line="+0" />
-        <location line="+13" />
+        <location line="+0"/>
+        <location line="+13"/>
         <source>Add user</source>
         <translation>Добавить пользователя</translation>
     </message>
     <message>
-        <location line="-11" />
+        <location line="-11"/>
         <source>Login:</source>
         <translation>Логин:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Name:</source>
         <translation>Имя:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Role:</source>
         <translation>Роль:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Password:</source>
         <translation>Пароль:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Repeat password:</source>
         <translation>Повторите пароль:</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Latin letters and digits, e.g. ivanova</source>
         <translation>латинские буквы и цифры, например ivanova</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>e.g. Anna Ivanova</source>
         <translation>например, Анна Иванова</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Save</source>
         <translation>Сохранить</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>
@@ -1740,32 +2293,32 @@ Details: {detail}</source>
 <context>
     <name>UserTableModel</name>
     <message>
-        <location filename="../../operator_app/gui/models/users.py" line="+17" />
+        <location filename="../../operator_app/gui/models/users.py" line="+17"/>
         <source>Login</source>
         <translation>Логин</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Name</source>
         <translation>Имя</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Role</source>
         <translation>Роль</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Status</source>
         <translation>Состояние</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Active</source>
         <translation>Активен</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Disabled</source>
         <translation>Отключён</translation>
     </message>
@@ -1773,47 +2326,47 @@ Details: {detail}</source>
 <context>
     <name>UsersPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/users.py" line="+66" />
+        <location filename="../../operator_app/gui/panels/users.py" line="+66"/>
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Everyone who works in the app signs in with their own login. A disabled user keeps their history but can no longer sign in.</source>
         <translation>Каждый сотрудник входит в приложение под своим логином. У отключённого пользователя сохраняется история, но войти он больше не может.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Add user…</source>
         <translation>Добавить…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Add a user (Ctrl+N)</source>
         <translation>Добавить пользователя (Ctrl+N)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Edit…</source>
         <translation>Изменить…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reset password…</source>
         <translation>Сбросить пароль…</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>The users could not be loaded from the database.</source>
         <translation>Не удалось загрузить пользователей из базы данных.</translation>
     </message>
     <message>
-        <location line="+52" />
+        <location line="+52"/>
         <source>Enable</source>
         <translation>Включить</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Disable</source>
         <translation>Отключить</translation>
     </message>
@@ -1821,32 +2374,32 @@ Details: {detail}</source>
 <context>
     <name>WorkspaceTabs</name>
     <message>
-        <location filename="../../operator_app/gui/workspaces.py" line="+54" />
+        <location filename="../../operator_app/gui/workspaces.py" line="+54"/>
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Lead lists</source>
         <translation>Базы лидов</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Campaigns</source>
         <translation>Кампании</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Database</source>
         <translation>База данных</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Review</source>
         <translation>Разбор звонков</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Editors</source>
         <translation>Редакторы</translation>
     </message>
@@ -1854,7 +2407,7 @@ Details: {detail}</source>
 <context>
     <name>_Placeholder</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-68" />
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-41"/>
         <source>Arrives with the next release</source>
         <translation>Появится в следующем выпуске</translation>
     </message>

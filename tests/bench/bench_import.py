@@ -45,6 +45,7 @@ from operator_app.storage.base import utcnow  # noqa: E402
 from operator_app.storage.database import Database  # noqa: E402
 from operator_app.storage.migrate import migrations_dir, upgrade  # noqa: E402
 from operator_app.storage.models import Contact, DoNotCall, Lead, LeadList, Phone  # noqa: E402
+from operator_app.storage.repositories.import_queries import insert_rows  # noqa: E402
 
 HEADERS = [
     "ФИО",
@@ -198,7 +199,8 @@ def _table(model: Any) -> Table:
 
 
 def fill_existing(database: Database, existing: int, new_numbers: range) -> None:
-    """Core bulk inserts of `existing` contacts with one phone and one lead each."""
+    """Bulk inserts of `existing` contacts with one phone and one lead each, through the
+    importer's own bulk insert (executemany on SQLite, COPY on PostgreSQL)."""
     chunk = 50_000
     now = utcnow()
     with database.engine.begin() as connection:
@@ -207,38 +209,33 @@ def fill_existing(database: Database, existing: int, new_numbers: range) -> None
         )
         for start in range(0, existing, chunk):
             ids = range(start + 1, min(start + chunk, existing) + 1)
-            connection.execute(
-                insert(_table(Contact)),
-                [
-                    {"id": i, "full_name": f"Клиент {i}", "custom_fields": {}, "created_at": now}
-                    for i in ids
-                ],
+            insert_rows(
+                connection,
+                _table(Contact),
+                ("id", "full_name", "custom_fields"),
+                [(i, f"Клиент {i}", {}) for i in ids],
+                {"created_at": now},
             )
-            connection.execute(
-                insert(_table(Phone)),
-                [{"contact_id": i, "e164": "+7" + mobile(i - 1), "kind": "mobile"} for i in ids],
+            insert_rows(
+                connection,
+                _table(Phone),
+                ("contact_id", "e164"),
+                [(i, "+7" + mobile(i - 1)) for i in ids],
+                {"kind": "mobile"},
             )
-            connection.execute(
-                insert(_table(Lead)),
-                [
-                    {
-                        "id": i,
-                        "contact_id": i,
-                        "list_id": list_id,
-                        "state": "new",
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for i in ids
-                ],
+            insert_rows(
+                connection,
+                _table(Lead),
+                ("id", "contact_id"),
+                [(i, i) for i in ids],
+                {"list_id": list_id, "state": "new", "created_at": now, "updated_at": now},
             )
-        connection.execute(
-            insert(_table(DoNotCall)),
-            [
-                {"e164": "+7" + mobile(index), "added_at": now}
-                for index in new_numbers
-                if index % DNC_EVERY == 0
-            ],
+        insert_rows(
+            connection,
+            _table(DoNotCall),
+            ("e164",),
+            [("+7" + mobile(index),) for index in new_numbers if index % DNC_EVERY == 0],
+            {"added_at": now},
         )
         if database.backend == "postgresql":
             for name in ("contacts", "leads"):
@@ -324,7 +321,8 @@ def sqlite_imports(work: Path, csv_path: Path, xlsx_path: Path, base: Path) -> l
         copy = work / f"import-{source.suffix[1:]}.sqlite3"
         shutil.copyfile(base, copy)
         results.append(run_child(source, "sqlite:///" + copy.as_posix()))
-        copy.unlink()
+        for leftover in (copy, *work.glob(copy.name + "-*")):  # with any -wal / -shm
+            leftover.unlink()
     return results
 
 

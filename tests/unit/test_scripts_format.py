@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from operator_app.core.errors import OperatorAppError
+from operator_app.core.script_engine import KNOWN_PLACEHOLDERS
 from operator_app.core.scripts_format import (
     Answer,
     Objection,
@@ -22,6 +23,8 @@ from operator_app.core.scripts_format import (
     dump_script,
     from_document,
     load_script,
+    placeholders,
+    reachable_steps,
     to_document,
 )
 from operator_app.resources import resource_path
@@ -143,6 +146,92 @@ def test_the_shipped_script_uses_the_card_placeholders(shipped: ScriptDocument) 
     everything = dump_script(shipped)
     for placeholder in ("client_name", "operator_name", "company", "office_address", "visit_time"):
         assert "{" + placeholder + "}" in everything
+
+
+# --- every shipped script -------------------------------------------------------------------
+
+SHIPPED_FILES = {
+    "credit_broker_visit.ru.yaml": "ru",
+    "clinic_booking.ru.yaml": "ru",
+    "b2b_decision_maker.ru.yaml": "ru",
+    "credit_broker_visit.en.yaml": "en",
+}
+
+
+def load_shipped(file_name: str) -> ScriptDocument:
+    return load_script(resource_path("scripts", file_name).read_text(encoding="utf-8"))
+
+
+def test_exactly_the_expected_scripts_are_shipped() -> None:
+    assert {path.name for path in resource_path("scripts").glob("*.yaml")} == set(SHIPPED_FILES)
+
+
+@pytest.mark.parametrize(("file_name", "language"), SHIPPED_FILES.items())
+def test_every_shipped_script_is_complete_and_has_no_dead_ends(
+    file_name: str, language: str
+) -> None:
+    doc = load_shipped(file_name)
+    assert doc.language == language
+    assert [stage.kind for stage in doc.stages] == list(StageKind)
+    step_ids = {step.id for _stage, step in doc.steps()}
+    assert reachable_steps(doc) == step_ids
+    # A step without answers ends the call, so it must be a farewell of the closing stage.
+    endings = [(stage.kind, step.id) for stage, step in doc.steps() if not step.answers]
+    assert endings and all(kind is StageKind.CLOSING for kind, _id in endings)
+    assert len(doc.objections()) >= 5
+    assert all(o.responses and all(len(r) > 40 for r in o.responses) for o in doc.objections())
+    diagnostics = next(s for s in doc.stages if s.kind is StageKind.DIAGNOSTICS)
+    assert {"S", "P", "I", "N"} <= {step.spin for step in diagnostics.steps}
+    assert any(step.spin is None for step in diagnostics.steps)  # qualifying questions
+    teaser = next(s for s in doc.stages if s.kind is StageKind.TEASER).steps[0]
+    assert teaser.text.endswith("?")  # ends with the call to action
+    assert placeholders(doc) <= set(KNOWN_PLACEHOLDERS)
+    assert {"operator_name", "company"} <= placeholders(doc)
+
+
+def test_the_english_translation_mirrors_the_russian_script() -> None:
+    russian = load_shipped("credit_broker_visit.ru.yaml")
+    english = load_shipped("credit_broker_visit.en.yaml")
+    for ru_stage, en_stage in zip(russian.stages, english.stages, strict=True):
+        assert ru_stage.kind is en_stage.kind
+        assert [(s.id, s.spin, [a.next for a in s.answers]) for s in ru_stage.steps] == [
+            (s.id, s.spin, [a.next for a in s.answers]) for s in en_stage.steps
+        ]
+        assert [o.id for o in ru_stage.objections] == [o.id for o in en_stage.objections]
+    assert placeholders(russian) == placeholders(english)
+    assert not re.search("[а-яё]", dump_script(english), re.IGNORECASE)
+
+
+def test_the_b2b_cold_call_opens_with_the_promotional_notice() -> None:
+    doc = load_shipped("b2b_decision_maker.ru.yaml")
+    first_stage, first_step = next(doc.steps())
+    assert first_stage.kind is StageKind.CONTACT
+    opening = re.split(r"(?<=[.!?])\s+", first_step.text)[:2]
+    assert "рекламный характер" in " ".join(opening)
+    # The decision maker hears the notice again when the secretary puts the call through.
+    assert "рекламный" in doc.step("lpr_intro").text.lower()
+
+
+def test_the_b2b_script_qualifies_by_inn_decision_maker_and_current_contract() -> None:
+    doc = load_shipped("b2b_decision_maker.ru.yaml")
+    diagnostics = next(s for s in doc.stages if s.kind is StageKind.DIAGNOSTICS)
+    qualifying = " ".join(step.text for step in diagnostics.steps if step.spin is None).lower()
+    for topic in ("инн", "решение", "договор"):
+        assert topic in qualifying
+    assert "секретар" in " ".join(a.label for a in doc.step("greeting").answers).lower()
+    teaser = next(s for s in doc.stages if s.kind is StageKind.TEASER).steps[0]
+    assert "презентаци" in teaser.text
+
+
+def test_the_clinic_script_asks_for_a_review_and_consent_to_reminders() -> None:
+    doc = load_shipped("clinic_booking.ru.yaml")
+    assert [a.label[0] for a in doc.step("review_score").answers] == ["5", "4", "1"]
+    consent = doc.step("reminder_consent")
+    assert "напоминать" in consent.text
+    assert {a.next for a in consent.answers} == {
+        "farewell_booked",
+        "farewell_booked_no_reminders",
+    }
 
 
 # --- round trips -------------------------------------------------------------------------------
@@ -362,3 +451,12 @@ def test_a_stored_document_with_a_bad_value_is_refused_without_a_line() -> None:
         from_document(stored)
     assert caught.value.line is None
     assert "spin 'Q'" in str(caught.value)
+
+
+def test_reachable_steps_leave_out_a_step_no_answer_leads_to() -> None:
+    doc = load_script(
+        VALID + "      - id: orphan\n" + "        text: Сюда не ведёт ни один ответ, {nobody}.\n"
+    )
+    assert "orphan" not in reachable_steps(doc)
+    assert reachable_steps(doc) < {step.id for _stage, step in doc.steps()}
+    assert "nobody" in placeholders(doc)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from operator_app.core.campaigns import CampaignModel
 from operator_app.core.demo_data import geography as geo
 from operator_app.core.demo_data.geography import City
+from operator_app.core.outcomes import DEFAULT_DISPOSITIONS, DispositionSpec
 from operator_app.core.roles import Role
 
 DEMO_PASSWORD = "demo"
@@ -46,33 +47,6 @@ def _every(days: tuple[int, ...], starts: str, ends: str) -> tuple[Interval, ...
     return tuple(
         Interval(day, dt.time.fromisoformat(starts), dt.time.fromisoformat(ends)) for day in days
     )
-
-
-@dataclass(frozen=True, slots=True)
-class DispositionSpec:
-    code: str
-    label: str
-    reached: bool = False
-    positive: bool = False
-    final: bool = False
-    needs_callback_time: bool = False
-    needs_reason: bool = False
-
-
-# The default outcomes of a call (issue 3, section 4). "final" takes the lead out of the
-# calling queue; a lead and a booked visit leave it for verification and the calendar.
-DEFAULT_DISPOSITIONS = (
-    DispositionSpec("no_answer", "Нет ответа"),
-    DispositionSpec("busy", "Занято"),
-    DispositionSpec("wrong_number", "Неверный номер", final=True),
-    DispositionSpec("voicemail", "Автоответчик"),
-    DispositionSpec("callback", "Просит перезвонить", reached=True, needs_callback_time=True),
-    DispositionSpec("not_target", "Нецелевой", reached=True, final=True, needs_reason=True),
-    DispositionSpec("refused", "Отказ", reached=True, final=True, needs_reason=True),
-    DispositionSpec("do_not_call", "Не звонить", reached=True, final=True),
-    DispositionSpec("lead", "Лид — на верификацию", reached=True, positive=True, final=True),
-    DispositionSpec("visit_booked", "Записан на визит", reached=True, positive=True, final=True),
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ database (duplicates, the do-not-call list, existing companies) is decided later
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,10 @@ class RowContext:
     """The campaign's zone, the last resort for a client's zone (marked as a guess)."""
     width: int = field(init=False)
     """One more than the highest column index the layout reads."""
+    zones: dict[tuple[object, ...], tuple[str | None, bool]] = field(
+        init=False, repr=False, compare=False
+    )
+    """Zones already resolved: a list repeats the same few cities and kinds of number."""
 
     def __post_init__(self) -> None:
         layout = self.layout
@@ -80,6 +85,7 @@ class RowContext:
         )  # fmt: skip
         indexes = [index for group in groups for index, _header in group]
         object.__setattr__(self, "width", max(indexes, default=-1) + 1)
+        object.__setattr__(self, "zones", {})
 
 
 @dataclass(slots=True)
@@ -151,7 +157,7 @@ def evaluate_row(
 
     phone_records: list[PhoneRecord] = []
     for parsed, raw in found:
-        zone, guessed = _time_zone(explicit_zone, city, region, parsed, context.default_time_zone)
+        zone, guessed = _time_zone(context, explicit_zone, city, region, parsed)
         phone_records.append(
             PhoneRecord(
                 e164=parsed.e164,
@@ -230,16 +236,20 @@ def _inn(
         value = values[index]
         if not value:
             continue
-        try:
-            return normalize_inn(value)
-        except InnError as error:
-            return RejectedRow(
-                line_number,
-                tuple(cells),
-                RowProblem.BAD_INN,
-                f"{header}: {str(error).rstrip('.')}",
-            )
+        inn, problem = _checked_inn(value)
+        if inn is not None:
+            return inn
+        return RejectedRow(line_number, tuple(cells), RowProblem.BAD_INN, f"{header}: {problem}")
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_inn(value: str) -> tuple[str | None, str]:
+    """(the INN, "") or (None, why it is not one); rows of one company repeat its INN."""
+    try:
+        return normalize_inn(value), ""
+    except InnError as error:
+        return None, str(error).rstrip(".")
 
 
 def _phones(
@@ -264,7 +274,7 @@ def _phones(
         return found
     if not problems:
         headers = ", ".join(f"'{header}'" for _index, header in columns)
-        return f"no phone number: {headers} is empty"
+        return f"no phone number: {headers} {'is' if len(columns) == 1 else 'are'} empty"
     return "no valid phone number: " + "; ".join(problems)
 
 
@@ -277,19 +287,30 @@ def _why_not_a_phone(value: str, region: str) -> str:
 
 
 def _time_zone(
+    context: RowContext,
     explicit: str | None,
     city: str | None,
     region: str | None,
     phone: ParsedPhone,
-    default: str | None,
 ) -> tuple[str | None, bool]:
+    # Of a phone, the zone depends on what phonenumbers knows of its area, not its digits.
+    key = (explicit, city, region, phone.time_zones, phone.kind, phone.region_code)
+    known = context.zones.get(key)
+    if known is not None:
+        return known
     resolution = resolve_timezone(
-        explicit=explicit, city=city, region=region, phone=phone, default=default
+        explicit=explicit,
+        city=city,
+        region=region,
+        phone=phone,
+        default=context.default_time_zone,
     )
     zone = resolution.zone
     if zone is not None and len(zone) > _TIME_ZONE_WIDTH:
-        return None, True
-    return zone, resolution.guessed
+        zone = None
+    result = (zone, resolution.guessed or zone is None)
+    context.zones[key] = result
+    return result
 
 
 def _email(values: list[str], columns: tuple[Column, ...], custom: dict[str, str]) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Final
 
 import phonenumbers
+from sqlalchemy import Connection
 
 from operator_app.core.column_mapping import ColumnMapping
 from operator_app.core.errors import ValidationFailed
@@ -70,102 +71,119 @@ def import_list(
     total = table.info.row_count
 
     with queries.bulk_transaction(database) as connection:
-        if queries.list_name_taken(connection, list_name):
-            raise _list_name_taken(list_name)
-        campaign_id, default_zone = None, FALLBACK_TIME_ZONE
-        if options.campaign_name is not None:
-            campaign = queries.campaign_by_name(connection, options.campaign_name)
-            if campaign is None:
-                raise ValidationFailed(
-                    "campaign",
-                    "unknown",
-                    f"there is no campaign named '{options.campaign_name}'",
-                )
-            campaign_id, default_zone = campaign
-        user_id = queries.existing_user_id(connection, actor.user_id)
-        try:
-            list_id = queries.insert_list(
-                connection,
-                {
-                    "name": list_name,
-                    "source": source,
-                    "hypothesis": (options.hypothesis or "").strip() or None,
-                    "abc_class": options.abc_class,
-                    "priority": options.priority,
-                    "campaign_id": campaign_id,
-                    "created_at": utcnow(),
-                    "created_by_id": user_id,
-                },
-            )
-        except queries.ListNameTaken as error:
-            raise _list_name_taken(list_name) from error
-
-        context = RowContext(layout, options.default_region, default_zone)
-        writer = BatchWriter(
-            connection, ListTarget(list_id, campaign_id, options.priority, user_id)
+        target, default_zone = _create_list(connection, actor, list_name, source, options)
+        run = _ImportRun(
+            connection, target, RowContext(layout, options.default_region, default_zone)
         )
-        registry = PhoneRegistry()
-        lead_by_line: dict[int, int] = {}
-        rejected: list[RejectedRow] = []
-        duplicates: list[DuplicateRow] = []
-        read = imported = blocked = 0
-
         for batch in _batches(table):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            accepted: list[AcceptedRow] = []
-            for line_number, cells in batch:
-                outcome = evaluate_row(line_number, cells, context)
-                if isinstance(outcome, RejectedRow):
-                    rejected.append(outcome)
-                else:
-                    accepted.append(outcome)
-            unseen = registry.unseen(accepted)
-            verdict = classify_batch(
-                accepted,
-                registry,
-                queries.lead_ids_by_phone(connection, unseen),
-                queries.do_not_call_numbers(connection, unseen),
-            )
-            lead_ids = writer.write(verdict.kept, verdict.blocked)
-            for row, lead_id, is_blocked in zip(
-                verdict.kept, lead_ids, verdict.blocked, strict=True
-            ):
-                lead_by_line[row.line_number] = lead_id
-                blocked += is_blocked
-            imported += len(verdict.kept)
-            for pending in verdict.duplicates:
-                matched_lead = pending.matched_lead_id
-                if pending.matched_line_number is not None:
-                    matched_lead = lead_by_line[pending.matched_line_number]
-                duplicates.append(
-                    DuplicateRow(
-                        pending.line_number,
-                        pending.e164,
-                        matched_lead,
-                        pending.matched_line_number,
-                    )
-                )
-            read += len(batch)
+            run.add(batch)
             if progress is not None:
-                progress(read, max(total, read))
-
-        if progress is not None and read != total:
-            progress(read, read)  # the row count was an estimate: end at 100 %
+                progress(run.read, max(total, run.read))
+        if progress is not None and run.read != total:
+            progress(run.read, run.read)  # the row count was an estimate: end at 100 %
         if cancelled is not None and cancelled():
             raise ImportCancelled()
-        report = ImportReport(
-            list_id=list_id,
-            read=read,
-            imported=imported - blocked,
-            duplicates=len(duplicates),
-            rejected=len(rejected),
-            blocked=blocked,
-            rejected_rows=tuple(rejected),
-            duplicate_rows=tuple(duplicates),
-        )
-        queries.update_list_counts(connection, list_id, report.counts())
+        report = run.report()
+        queries.update_list_counts(connection, target.list_id, report.counts())
     return report
+
+
+def _create_list(
+    connection: Connection, actor: Actor, list_name: str, source: str, options: ImportOptions
+) -> tuple[ListTarget, str]:
+    """Insert the lead_lists row; returns where leads go and the clients' default zone."""
+    if queries.list_name_taken(connection, list_name):
+        raise _list_name_taken(list_name)
+    campaign_id, default_zone = None, FALLBACK_TIME_ZONE
+    if options.campaign_name is not None:
+        campaign = queries.campaign_by_name(connection, options.campaign_name)
+        if campaign is None:
+            raise ValidationFailed(
+                "campaign", "unknown", f"there is no campaign named '{options.campaign_name}'"
+            )
+        campaign_id, default_zone = campaign
+    user_id = queries.existing_user_id(connection, actor.user_id)
+    try:
+        list_id = queries.insert_list(
+            connection,
+            {
+                "name": list_name,
+                "source": source,
+                "hypothesis": (options.hypothesis or "").strip() or None,
+                "abc_class": options.abc_class,
+                "priority": options.priority,
+                "campaign_id": campaign_id,
+                "created_at": utcnow(),
+                "created_by_id": user_id,
+            },
+        )
+    except queries.ListNameTaken as error:
+        raise _list_name_taken(list_name) from error
+    return ListTarget(list_id, campaign_id, options.priority, user_id), default_zone
+
+
+class _ImportRun:
+    """The rows of one import so far: evaluates, sorts and writes batch after batch."""
+
+    def __init__(self, connection: Connection, target: ListTarget, context: RowContext) -> None:
+        self._connection = connection
+        self._target = target
+        self._context = context
+        self._writer = BatchWriter(connection, target)
+        self._registry = PhoneRegistry()
+        self._lead_by_line: dict[int, int] = {}
+        self._rejected: list[RejectedRow] = []
+        self._duplicates: list[DuplicateRow] = []
+        self.read = 0
+        self._kept = 0
+        self._blocked = 0
+
+    def add(self, batch: list[tuple[int, list[str]]]) -> None:
+        context = self._context
+        accepted: list[AcceptedRow] = []
+        for line_number, cells in batch:
+            outcome = evaluate_row(line_number, cells, context)
+            if isinstance(outcome, RejectedRow):
+                self._rejected.append(outcome)
+            else:
+                accepted.append(outcome)
+        unseen = self._registry.unseen(accepted)
+        verdict = classify_batch(
+            accepted,
+            self._registry,
+            queries.lead_ids_by_phone(self._connection, unseen),
+            queries.do_not_call_numbers(self._connection, unseen),
+        )
+        lead_ids = self._writer.write(verdict.kept, verdict.blocked)
+        for row, lead_id, is_blocked in zip(verdict.kept, lead_ids, verdict.blocked, strict=True):
+            self._lead_by_line[row.line_number] = lead_id
+            self._blocked += is_blocked
+        self._kept += len(verdict.kept)
+        for pending in verdict.duplicates:
+            matched_lead = pending.matched_lead_id
+            if pending.matched_line_number is not None:
+                # An earlier row of this file: name the lead it became as well.
+                matched_lead = self._lead_by_line[pending.matched_line_number]
+            self._duplicates.append(
+                DuplicateRow(
+                    pending.line_number, pending.e164, matched_lead, pending.matched_line_number
+                )
+            )
+        self.read += len(batch)
+
+    def report(self) -> ImportReport:
+        return ImportReport(
+            list_id=self._target.list_id,
+            read=self.read,
+            imported=self._kept - self._blocked,
+            duplicates=len(self._duplicates),
+            rejected=len(self._rejected),
+            blocked=self._blocked,
+            rejected_rows=tuple(self._rejected),
+            duplicate_rows=tuple(self._duplicates),
+        )
 
 
 def _batches(table: Table) -> Iterator[list[tuple[int, list[str]]]]:

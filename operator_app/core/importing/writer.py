@@ -1,11 +1,12 @@
 """Writing one batch of kept rows: companies, contacts, phones, leads and their audit rows.
 
-Ids are reserved up front so every table gets one executemany INSERT per batch, with no
-per-row statements and no ORM objects.
+Ids are reserved up front so every table gets one bulk insert per batch (no RETURNING),
+with no per-row statements and no ORM objects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -14,12 +15,14 @@ from sqlalchemy import Connection
 
 from operator_app.core.importing.row_rules import AcceptedRow, CompanyRecord
 from operator_app.storage.base import utcnow
+from operator_app.storage.lead_states import LeadState
 from operator_app.storage.repositories import import_queries as queries
 
 __all__ = ["LEAD_STATE_BLOCKED", "LEAD_STATE_NEW", "BatchWriter", "ListTarget"]
 
-LEAD_STATE_NEW: Final = "new"
-LEAD_STATE_BLOCKED: Final = "blocked"
+# Plain strings: drivers may write an enum member by its name rather than its value.
+LEAD_STATE_NEW: Final = LeadState.NEW.value
+LEAD_STATE_BLOCKED: Final = LeadState.BLOCKED.value
 _LEAD_SOURCE: Final = "list"
 _AUDIT_ACTION: Final = "imported"
 
@@ -155,7 +158,7 @@ class BatchWriter:
             )
         return list(lead_ids)
 
-    def _companies(self, rows: Sequence[AcceptedRow], now: object) -> list[int | None]:
+    def _companies(self, rows: Sequence[AcceptedRow], now: dt.datetime) -> list[int | None]:
         """Each row's company id: this import's, an existing one with the INN, or a new one."""
         known = self._company_ids
         wanted_inns = {

@@ -30,33 +30,6 @@ class _Placeholder(QWidget):
         return self.tr("Arrives with the next release")
 
 
-class QueueAndCallPage(_Placeholder):
-    ICON = "queue"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("queueAndCallPage")
-
-    def retranslate(self) -> None:
-        self.empty_state.set_texts(
-            self.tr("Queue and call"),
-            self.tr(
-                "The call queue and the script panel arrive with the next release. "
-                "This is where you will work:"
-            ),
-            [
-                self.tr("take the next client from the queue with one key;"),
-                self.tr(
-                    "follow the call script stage by stage: contact, diagnostics, teaser, "
-                    "objections, closing;"
-                ),
-                self.tr("verify the lead and book the visit while the client is on the line;"),
-                self.tr("record the outcome and schedule the callback."),
-            ],
-            badge=self.next_release(),
-        )
-
-
 class HandoffsAndCalendarPage(_Placeholder):
     ICON = "calendar"
 

@@ -60,7 +60,16 @@ class Lead(Base):
     """A contact worked within a campaign: where it stands and what is next."""
 
     __tablename__ = "leads"
-    __table_args__ = (Index("ix_leads_queue", "state", "next_action_at"),)
+    __table_args__ = (
+        Index("ix_leads_queue", "state", "next_action_at"),
+        # The call queue: fresh list leads per list in id order, arrivals by age, and a cheap
+        # "did anything change" probe (max updated_at).
+        Index("ix_leads_list_queue", "list_id", "state", "source", "id"),
+        Index("ix_leads_arrivals", "source", "state", "created_at"),
+        Index("ix_leads_updated_at", "updated_at"),
+        # Few leads are claimed at any moment: "is this client held by someone else" reads them.
+        Index("ix_leads_claimed_until", "claimed_until"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     contact_id: Mapped[int] = mapped_column(

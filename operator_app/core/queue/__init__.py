@@ -1,0 +1,1 @@
+"""The operator's call queue: what is next, why, and who has it."""

@@ -1,0 +1,273 @@
+"""QueueService: what is waiting, and "next client" that claims exactly one lead atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from operator_app.core.errors import OperatorAppError
+from operator_app.core.queue.buckets import Bucket, reason_text
+from operator_app.core.queue.calling_hours import CallingHours, HoursWindow, candidate_zones
+from operator_app.core.queue.status import OperatorStatus
+from operator_app.core.roles import Actor, Permission, require
+from operator_app.storage.base import utcnow
+from operator_app.storage.database import Database
+from operator_app.storage.repositories import queue_queries as q
+
+__all__ = [
+    "BucketCount",
+    "ClaimLost",
+    "ClaimedLead",
+    "QueueItem",
+    "QueueService",
+]
+
+# On PostgreSQL a candidate whose client is being claimed through another lead is skipped;
+# after this many skips in a row the operator simply gets nothing this time.
+_MAX_SKIPS = 25
+
+
+class ClaimLost(OperatorAppError):
+    """The lead is no longer claimed by this operator (the claim expired and was taken)."""
+
+    def __init__(self, lead_id: int) -> None:
+        self.lead_id = lead_id
+        super().__init__(f"lead {lead_id} is no longer claimed by you")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedLead:
+    lead_id: int
+    contact_id: int
+    campaign_id: int
+    bucket: Bucket
+    reason: str
+    due_at: dt.datetime | None  # when it became due (arrival time for inbound leads)
+    claimed_until: dt.datetime
+    task_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class BucketCount:
+    bucket: Bucket
+    count: int
+    oldest_due: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    lead_id: int
+    client_name: str
+    company: str | None
+    list_name: str | None
+    bucket: Bucket
+    reason: str
+    due_at: dt.datetime | None
+    zone: str
+    local_time: dt.datetime
+    priority: int
+
+
+class QueueService:
+    def __init__(self, database: Database, *, config_ttl_seconds: float = 5.0) -> None:
+        self._db = database
+        # Campaign settings and calling hours change rarely; re-reading them on every
+        # "next client" would double its round trips.
+        self._config_ttl = config_ttl_seconds
+        self._configs: tuple[float, list[q.CampaignConfig]] | None = None
+
+    # --- "next client" -------------------------------------------------------------------
+
+    def claim_next(
+        self,
+        actor: Actor,
+        *,
+        campaign_id: int | None = None,
+        list_id: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> ClaimedLead | None:
+        """Claim the first lead of the first non-empty bucket, or None if nothing is offered."""
+        require(actor, Permission.WORK_QUEUE)
+        moment = now or utcnow()
+        postgres = self._db.backend == "postgresql"
+        options: dict[str, Any] = {} if postgres else {"sqlite_begin": "IMMEDIATE"}
+        with (
+            self._db.engine.connect().execution_options(**options) as connection,
+            connection.begin(),
+        ):
+            if q.user_status(connection, actor.user_id) != OperatorStatus.READY:
+                return None
+            scope = self._scope(connection, actor, moment, campaign_id, list_id)
+            if not scope.windows:
+                return None
+            claimed = self._claim_first(connection, scope, postgres)
+            if claimed is not None:
+                q.notify(connection, f"claim:{claimed.lead_id}")
+            return claimed
+
+    def extend_claim(
+        self, actor: Actor, lead_id: int, *, now: dt.datetime | None = None
+    ) -> dt.datetime:
+        """Keep the claim alive while the card is open; raises ClaimLost if it was taken."""
+        require(actor, Permission.WORK_QUEUE)
+        moment = now or utcnow()
+        with self._db.engine.begin() as connection:
+            minutes = q.claim_timeout(connection, lead_id) or 0
+            until = moment + dt.timedelta(minutes=minutes)
+            if not q.extend(connection, lead_id, actor.user_id, until, moment):
+                raise ClaimLost(lead_id)
+        return until
+
+    def release(self, actor: Actor, lead_id: int, *, now: dt.datetime | None = None) -> bool:
+        """Give the lead back; False if it was not (or no longer) claimed by the actor."""
+        require(actor, Permission.WORK_QUEUE)
+        with self._db.engine.begin() as connection:
+            released = q.release(connection, lead_id, actor.user_id, now or utcnow())
+            if released:
+                q.notify(connection, f"release:{lead_id}")
+        return released
+
+    # --- the queue view ------------------------------------------------------------------
+
+    def bucket_counts(
+        self,
+        actor: Actor,
+        campaign_id: int | None = None,
+        list_id: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[BucketCount]:
+        require(actor, Permission.WORK_QUEUE)
+        moment = now or utcnow()
+        with self._db.engine.connect() as connection:
+            scope = self._scope(connection, actor, moment, campaign_id, list_id)
+            counts = []
+            for bucket in Bucket:
+                count, oldest = q.count_bucket(connection, bucket.value, scope)
+                counts.append(BucketCount(bucket, count, oldest))
+        return counts
+
+    def waiting(
+        self,
+        actor: Actor,
+        bucket: Bucket,
+        limit: int = 50,
+        *,
+        campaign_id: int | None = None,
+        list_id: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[QueueItem]:
+        """What waits in one bucket, in the order it will be offered."""
+        require(actor, Permission.WORK_QUEUE)
+        bucket = Bucket(bucket)
+        moment = now or utcnow()
+        with self._db.engine.connect() as connection:
+            scope = self._scope(connection, actor, moment, campaign_id, list_id)
+            rows = q.waiting_rows(connection, bucket.value, scope, limit)
+        return [
+            QueueItem(
+                lead_id=row.lead_id,
+                client_name=row.client_name,
+                company=row.company,
+                list_name=row.list_name,
+                bucket=bucket,
+                reason=reason_text(bucket, row.detail),
+                due_at=row.due_at,
+                zone=row.zone,
+                local_time=moment.astimezone(zoneinfo.ZoneInfo(row.zone)),
+                priority=row.priority,
+            )
+            for row in rows
+        ]
+
+    def queue_version(self) -> tuple[Any, ...]:
+        """Changes whenever leads or tasks change; the GUI polls it on SQLite."""
+        with self._db.engine.connect() as connection:
+            return q.queue_version(connection)
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _scope(
+        self,
+        connection: Connection,
+        actor: Actor,
+        now: dt.datetime,
+        campaign_id: int | None,
+        list_id: int | None,
+    ) -> q.QueueScope:
+        windows = []
+        zones = candidate_zones()
+        for config in self._campaign_configs(connection):
+            if campaign_id is not None and config.campaign_id != campaign_id:
+                continue
+            hours = CallingHours.of(HoursWindow(*window) for window in config.hours)
+            open_zones = hours.open_zones(now, zones | {config.time_zone})
+            windows.append(
+                q.CampaignWindow(
+                    campaign_id=config.campaign_id,
+                    open_zones=tuple(sorted(open_zones)),
+                    callback_cutoff=now - dt.timedelta(minutes=config.callback_grace_minutes),
+                    claim_until=now + dt.timedelta(minutes=config.claim_timeout_minutes),
+                )
+            )
+        return q.QueueScope(actor.user_id, now, tuple(windows), list_id)
+
+    def _claim_first(
+        self, connection: Connection, scope: q.QueueScope, postgres: bool
+    ) -> ClaimedLead | None:
+        skipped: list[int] = []
+        for bucket in Bucket:
+            list_ids: Sequence[int | None] = (
+                q.open_lists(connection, scope) if bucket is Bucket.FRESH else [None]
+            )
+            for list_id in list_ids:
+                while len(skipped) <= _MAX_SKIPS:
+                    candidate = q.find_candidate(
+                        connection,
+                        bucket.value,
+                        scope,
+                        list_id=list_id,
+                        excluded=skipped,
+                        lock=postgres,
+                    )
+                    if candidate is None:
+                        break
+                    if postgres and not q.lock_client(
+                        connection, candidate.contact_id, scope.user_id, scope.now
+                    ):
+                        skipped.append(candidate.lead_id)
+                        continue
+                    until = self._claim_until(scope, candidate.campaign_id)
+                    if q.claim(connection, candidate.lead_id, scope.user_id, until, scope.now):
+                        return ClaimedLead(
+                            lead_id=candidate.lead_id,
+                            contact_id=candidate.contact_id,
+                            campaign_id=candidate.campaign_id,
+                            bucket=bucket,
+                            reason=reason_text(bucket, candidate.detail),
+                            due_at=candidate.due_at,
+                            claimed_until=until,
+                            task_id=candidate.task_id,
+                        )
+                    skipped.append(candidate.lead_id)
+        return None
+
+    def _campaign_configs(self, connection: Connection) -> list[q.CampaignConfig]:
+        cached = self._configs
+        if cached is not None and time.monotonic() - cached[0] < self._config_ttl:
+            return cached[1]
+        configs = q.campaign_configs(connection)
+        self._configs = (time.monotonic(), configs)
+        return configs
+
+    @staticmethod
+    def _claim_until(scope: q.QueueScope, campaign_id: int) -> dt.datetime:
+        for window in scope.windows:
+            if window.campaign_id == campaign_id:
+                return window.claim_until
+        raise AssertionError("a candidate always belongs to a campaign in scope")

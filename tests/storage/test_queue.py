@@ -1,0 +1,308 @@
+"""The queue on both backends: bucket order, calling hours, claims, grace, status, DNC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from operator_app.core.errors import PermissionDenied, ValidationFailed
+from operator_app.core.queue.buckets import Bucket
+from operator_app.core.queue.service import ClaimLost, QueueService
+from operator_app.core.queue.status import OperatorStatus, StatusService
+from operator_app.core.roles import Role
+from operator_app.storage.database import Database
+from operator_app.storage.models import Lead, Task
+from tests.storage.test_queue_seed import (
+    MONDAY_0910_MSK,
+    add_lead,
+    add_task,
+    block_number,
+    contact_of,
+    make_campaign,
+    make_list,
+    make_user,
+    next_e164,
+)
+
+NOW = MONDAY_0910_MSK
+MINUTE = dt.timedelta(minutes=1)
+
+
+def claim_all(service: QueueService, actor, now: dt.datetime = NOW) -> list[int]:  # type: ignore[no-untyped-def]
+    claimed: list[int] = []
+    while (lead := service.claim_next(actor, now=now)) is not None:
+        assert len(claimed) < 50, "the queue keeps offering the same leads"
+        claimed.append(lead.lead_id)
+        service.release(actor, lead.lead_id, now=now)
+        with_state_done(service, lead.lead_id)
+    return claimed
+
+
+def with_state_done(service: QueueService, lead_id: int) -> None:
+    with service._db.session() as session:
+        lead = session.get(Lead, lead_id)
+        assert lead is not None
+        lead.state = "lost"
+        session.execute(update(Task).where(Task.lead_id == lead_id).values(state="done"))
+
+
+def test_buckets_are_offered_in_order_with_reasons(db: Database) -> None:
+    campaign = make_campaign(db)
+    low = make_list(db, "low", campaign, priority=10, abc_class="A")
+    high_b = make_list(db, "high B", campaign, priority=90, abc_class="B")
+    high_a = make_list(db, "high A", campaign, priority=90, abc_class="A")
+    me = make_user(db, "anna")
+    colleague = make_user(db, "boris", status="offline")
+
+    fresh_low = add_lead(db, campaign, list_id=low)
+    fresh_high_b = add_lead(db, campaign, list_id=high_b)
+    fresh_high_a_2 = add_lead(db, campaign, list_id=high_a)
+    retry = add_lead(db, campaign, list_id=low, state="retry", next_action_at=NOW - MINUTE)
+    add_lead(db, campaign, list_id=low, state="retry", next_action_at=NOW + MINUTE)
+    reminder_lead = add_lead(db, campaign, state="visit_booked")
+    add_task(db, reminder_lead, "confirm_call", NOW - 5 * MINUTE)
+    colleagues_cb = add_lead(db, campaign, state="callback")
+    add_task(db, colleagues_cb, "callback", NOW - 2 * MINUTE, assigned_to=colleague.user_id)
+    own_cb = add_lead(db, campaign, state="callback")
+    add_task(db, own_cb, "callback", NOW - MINUTE, assigned_to=me.user_id)
+    later_cb = add_lead(db, campaign, state="callback")
+    add_task(db, later_cb, "callback", NOW + MINUTE, assigned_to=me.user_id)
+    missed = add_lead(db, campaign, source="missed", created_at=NOW - 3 * MINUTE)
+    inbound = add_lead(db, campaign, source="inbound", created_at=NOW - 10 * MINUTE)
+    fresh_high_a_1 = fresh_high_a_2  # one lead per list keeps the id order trivial
+
+    service = QueueService(db)
+    first = service.claim_next(me, now=NOW)
+    assert first is not None
+    assert (first.lead_id, first.bucket, first.reason) == (
+        inbound,
+        Bucket.INBOUND,
+        "new inbound lead",
+    )
+    assert first.due_at is not None and (NOW - first.due_at) == 10 * MINUTE
+    assert first.claimed_until == NOW + 30 * MINUTE
+    service.release(me, first.lead_id, now=NOW)
+    with_state_done(service, first.lead_id)
+
+    order = claim_all(service, me)
+    assert order == [
+        missed,
+        own_cb,
+        reminder_lead,
+        retry,
+        fresh_high_a_1,
+        fresh_high_b,
+        fresh_low,
+    ]
+    # The colleague's callback is within its 15-minute grace, later_cb is not due yet.
+    assert colleagues_cb not in order and later_cb not in order
+
+
+def test_bucket_counts_and_waiting_describe_the_queue(db: Database) -> None:
+    campaign = make_campaign(db)
+    lead_list = make_list(db, "Autumn", campaign, priority=70)
+    me = make_user(db, "anna")
+    add_lead(db, campaign, name="Ivan", list_id=lead_list, contact_zone="Asia/Yekaterinburg")
+    add_lead(db, campaign, name="Olga", list_id=lead_list)
+    add_lead(db, campaign, name="Late", source="inbound", created_at=NOW - 7 * MINUTE)
+
+    service = QueueService(db)
+    counts = {c.bucket: c.count for c in service.bucket_counts(me, now=NOW)}
+    assert counts == {
+        Bucket.INBOUND: 1,
+        Bucket.CALLBACK: 0,
+        Bucket.REMINDER: 0,
+        Bucket.RETRY: 0,
+        Bucket.FRESH: 2,
+    }
+    items = service.waiting(me, Bucket.FRESH, now=NOW)
+    assert [i.client_name for i in items] == ["Ivan", "Olga"]
+    ivan = items[0]
+    assert (ivan.list_name, ivan.zone, ivan.priority) == ("Autumn", "Asia/Yekaterinburg", 70)
+    assert ivan.local_time.hour == 11 and ivan.local_time.minute == 10
+    assert items[1].zone == "Europe/Moscow"  # no zone on contact or phone: the campaign's
+    inbound = service.waiting(me, Bucket.INBOUND, now=NOW)
+    assert inbound[0].due_at == NOW - 7 * MINUTE and inbound[0].reason == "new inbound lead"
+    assert service.waiting(me, Bucket.FRESH, now=NOW, list_id=999) == []
+
+
+def test_only_clients_inside_their_local_calling_hours_are_offered(db: Database) -> None:
+    campaign = make_campaign(db)
+    me = make_user(db, "anna")
+    zones = make_list(db, "Zones", campaign)
+    kaliningrad = add_lead(
+        db, campaign, list_id=zones, contact_zone="Europe/Kaliningrad"
+    )  # 08:10 there
+    moscow = add_lead(db, campaign, list_id=zones, contact_zone="Europe/Moscow")  # 09:10
+    # No zone on the contact: the phone's zone counts (Yekaterinburg, 11:10).
+    ekb_by_phone = add_lead(db, campaign, list_id=zones, phone_zone="Asia/Yekaterinburg")
+
+    service = QueueService(db)
+    assert sorted(claim_all(service, me)) == sorted([moscow, ekb_by_phone])
+    assert kaliningrad not in claim_all(service, me)
+
+    # 08:30 in Yekaterinburg is 06:30 in Moscow: nobody is called yet.
+    early = dt.datetime(2026, 11, 23, 3, 30, tzinfo=dt.UTC)
+    ekb = add_lead(db, campaign, list_id=zones, contact_zone="Asia/Yekaterinburg")
+    assert service.claim_next(me, now=early) is None
+    # 21:30 in Yekaterinburg is 19:30 in Moscow: Kaliningrad and Moscow yes, Yekaterinburg no.
+    evening = dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC)
+    assert claim_all(service, me, evening) == [kaliningrad]
+    # Saturday 11:00 in Moscow is 13:00 in Yekaterinburg (10–16 on Saturdays); Sunday: closed.
+    saturday = dt.datetime(2026, 11, 28, 8, 0, tzinfo=dt.UTC)
+    sunday = saturday + dt.timedelta(days=1)
+    assert service.claim_next(me, now=sunday) is None
+    assert claim_all(service, me, saturday) == [ekb]
+
+
+def test_do_not_call_numbers_and_blocked_leads_are_never_offered(db: Database) -> None:
+    campaign = make_campaign(db)
+    me = make_user(db, "anna")
+    blocked_number = next_e164()
+    add_lead(db, campaign, phones=[next_e164(), blocked_number], source="inbound")
+    add_lead(db, campaign, state="do_not_call", source="inbound")
+    add_lead(db, campaign, state="blocked", list_id=make_list(db, "L", campaign))
+    block_number(db, blocked_number)
+    service = QueueService(db)
+    assert service.claim_next(me, now=NOW) is None
+    assert all(c.count == 0 for c in service.bucket_counts(me, now=NOW))
+
+
+def test_claims_expire_and_can_be_extended_and_released(db: Database) -> None:
+    campaign = make_campaign(db, claim_timeout_minutes=10)
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris")
+    lead = add_lead(db, campaign, source="inbound")
+    service = QueueService(db)
+
+    claimed = service.claim_next(anna, now=NOW)
+    assert claimed is not None and claimed.claimed_until == NOW + 10 * MINUTE
+    assert service.claim_next(boris, now=NOW + 5 * MINUTE) is None
+    assert service.extend_claim(anna, lead, now=NOW + 5 * MINUTE) == NOW + 15 * MINUTE
+    assert service.claim_next(boris, now=NOW + 14 * MINUTE) is None
+
+    abandoned = service.claim_next(boris, now=NOW + 16 * MINUTE)
+    assert abandoned is not None and abandoned.lead_id == lead
+    with pytest.raises(ClaimLost):
+        service.extend_claim(anna, lead, now=NOW + 17 * MINUTE)
+    assert service.release(anna, lead) is False
+    assert service.release(boris, lead) is True
+    again = service.claim_next(anna, now=NOW + 18 * MINUTE)
+    assert again is not None and again.lead_id == lead
+
+
+def test_a_personal_callback_opens_to_everyone_after_the_grace(db: Database) -> None:
+    campaign = make_campaign(db, callback_grace_minutes=15)
+    anna = make_user(db, "anna", status="offline")
+    boris = make_user(db, "boris")
+    lead = add_lead(db, campaign, state="callback")
+    add_task(db, lead, "callback", NOW, assigned_to=anna.user_id)
+    service = QueueService(db)
+
+    assert service.claim_next(boris, now=NOW + 14 * MINUTE) is None
+    taken = service.claim_next(boris, now=NOW + 15 * MINUTE)
+    assert taken is not None and taken.lead_id == lead and taken.bucket is Bucket.CALLBACK
+    assert taken.reason == "a colleague's callback was not taken in time"
+    assert taken.task_id is not None
+
+
+def test_the_same_client_is_never_worked_by_two_operators(db: Database) -> None:
+    first_campaign = make_campaign(db, "First")
+    second_campaign = make_campaign(db, "Second")
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris")
+    shared = next_e164()
+    lead_one = add_lead(db, first_campaign, phones=[shared], source="inbound")
+    lead_same_contact = add_lead(
+        db, second_campaign, contact_id=contact_of(db, lead_one), source="inbound"
+    )
+    lead_shared_phone = add_lead(
+        db, second_campaign, phones=[next_e164(), shared], source="inbound"
+    )
+    service = QueueService(db)
+
+    claimed = service.claim_next(anna, now=NOW)
+    assert claimed is not None and claimed.lead_id == lead_one
+    assert service.claim_next(boris, now=NOW) is None
+    service.release(anna, lead_one, now=NOW)
+    with_state_done(service, lead_one)
+    second = service.claim_next(boris, now=NOW)
+    assert second is not None and second.lead_id in {lead_same_contact, lead_shared_phone}
+    # Boris now holds the client: the other lead reaching them is not offered to Anna.
+    assert service.claim_next(anna, now=NOW) is None
+
+
+def test_nothing_is_offered_unless_ready_and_a_break_needs_a_reason(db: Database) -> None:
+    campaign = make_campaign(db)
+    anna = make_user(db, "anna")
+    add_lead(db, campaign, source="inbound")
+    service = QueueService(db)
+    status = StatusService(db)
+
+    with pytest.raises(ValidationFailed):
+        status.set_status(anna, OperatorStatus.BREAK, "  ", now=NOW)
+    status.set_status(anna, OperatorStatus.BREAK, "lunch", now=NOW)
+    assert status.status_of(anna.user_id) is OperatorStatus.BREAK
+    assert service.claim_next(anna, now=NOW) is None
+    status.set_status(anna, OperatorStatus.AFTER_CALL, now=NOW)
+    assert service.claim_next(anna, now=NOW) is None
+    status.set_status(anna, OperatorStatus.READY, now=NOW)
+    assert service.claim_next(anna, now=NOW) is not None
+
+
+def test_time_in_each_status_is_recorded(db: Database) -> None:
+    anna = make_user(db, "anna", status="offline")
+    status = StatusService(db)
+    start = NOW
+    status.set_status(anna, OperatorStatus.READY, now=start)
+    status.set_status(anna, OperatorStatus.IN_CALL, now=start + 2 * MINUTE)
+    status.set_status(anna, OperatorStatus.AFTER_CALL, now=start + 5 * MINUTE)
+    status.set_status(anna, OperatorStatus.BREAK, "coffee", now=start + 6 * MINUTE)
+    status.set_status(anna, OperatorStatus.READY, now=start + 16 * MINUTE)
+    status.set_status(anna, OperatorStatus.OFFLINE, now=start + 20 * MINUTE)
+    times = status.time_in_status(anna.user_id, start.date(), now=start + 60 * MINUTE)
+    assert times == {
+        OperatorStatus.READY: 6 * 60.0,
+        OperatorStatus.IN_CALL: 3 * 60.0,
+        OperatorStatus.AFTER_CALL: 60.0,
+        OperatorStatus.BREAK: 10 * 60.0,
+    }
+    assert status.time_in_status(anna.user_id, start.date() + dt.timedelta(days=1)) == {}
+
+
+def test_claiming_needs_the_work_queue_permission(db: Database) -> None:
+    admin = make_user(db, "root", role=Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        QueueService(db).claim_next(admin, now=NOW)
+
+
+def test_queue_version_changes_with_claims_and_tasks(db: Database) -> None:
+    campaign = make_campaign(db)
+    anna = make_user(db, "anna")
+    lead = add_lead(db, campaign, source="inbound")
+    service = QueueService(db)
+    before = service.queue_version()
+    assert service.queue_version() == before
+    assert service.claim_next(anna, now=NOW + MINUTE) is not None
+    after_claim = service.queue_version()
+    assert after_claim != before
+    add_task(db, lead, "callback", NOW)
+    assert service.queue_version() != after_claim
+
+
+def test_a_claim_is_notified_to_listeners_on_postgresql(pg_db: Database) -> None:
+    from operator_app.storage.repositories.queue_queries import QueueListener
+
+    campaign = make_campaign(pg_db)
+    anna = make_user(pg_db, "anna")
+    lead = add_lead(pg_db, campaign, source="missed")
+    service = QueueService(pg_db)
+    with QueueListener(pg_db.url) as listener:
+        assert listener.wait(0.05) == []
+        claimed = service.claim_next(anna, now=NOW)
+        assert claimed is not None
+        assert listener.wait(5) == [f"claim:{lead}"]
+        service.release(anna, lead)
+        assert listener.wait(5) == [f"release:{lead}"]
