@@ -724,7 +724,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>ImportTexts</name>
     <message>
-        <location filename="../../operator_app/gui/importing/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/importing/texts.py" line="+21"/>
         <source>“{text}”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -799,7 +799,52 @@ or choose it with Browse… (Alt+B).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>there is no phone number in it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too few digits for a phone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too many digits for a phone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no such number exists: check the digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an INN has 10 digits (a company) or 12 (an entrepreneur)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the INN&apos;s check digits do not match: a typo?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{column}: empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{column} {value}: {problem}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>UTF-8 with BOM</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1776,7 +1821,7 @@ Details: {detail}</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/result_page.py" line="+197"/>
+        <location filename="../../operator_app/gui/importing/result_page.py" line="+198"/>
         <source>Save rejected rows</source>
         <translation type="unfinished"></translation>
     </message>

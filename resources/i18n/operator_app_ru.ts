@@ -725,7 +725,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>ImportTexts</name>
     <message>
-        <location filename="../../operator_app/gui/importing/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/importing/texts.py" line="+21"/>
         <source>“{text}”</source>
         <translation>«{text}»</translation>
     </message>
@@ -800,7 +800,52 @@ or choose it with Browse… (Alt+B).</source>
         <translation>ИНН не проходит проверку контрольной суммы</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
+        <source>empty</source>
+        <translation>пусто</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>there is no phone number in it</source>
+        <translation>в ячейке нет номера телефона</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too few digits for a phone number</source>
+        <translation>слишком мало цифр для номера телефона</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too many digits for a phone number</source>
+        <translation>слишком много цифр для номера телефона</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no such number exists: check the digits</source>
+        <translation>такого номера не существует: проверьте цифры</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>an INN has 10 digits (a company) or 12 (an entrepreneur)</source>
+        <translation>в ИНН 10 цифр (организация) или 12 (ИП)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the INN&apos;s check digits do not match: a typo?</source>
+        <translation>не сходится контрольная сумма ИНН: опечатка?</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{column}: empty</source>
+        <translation>{column}: пусто</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{column} {value}: {problem}</source>
+        <translation>{column} {value}: {problem}</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>UTF-8 with BOM</source>
         <translation>UTF-8 с BOM</translation>
     </message>
@@ -1779,7 +1824,7 @@ Details: {detail}</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../operator_app/gui/importing/result_page.py" line="+197"/>
+        <location filename="../../operator_app/gui/importing/result_page.py" line="+198"/>
         <source>Save rejected rows</source>
         <translation>Сохранение отклонённых строк</translation>
     </message>

@@ -264,3 +264,21 @@ def test_several_comment_columns_are_joined() -> None:
     result = evaluate_row(2, ["89123456789", "первый", "второй"], ctx)
     assert isinstance(result, AcceptedRow)
     assert result.comment == "первый\nвторой"
+
+
+def test_a_rejection_says_cell_by_cell_what_is_wrong_for_translation() -> None:
+    empty = rejected(row(name="Иванов"))
+    assert [(i.header, i.value, i.problem) for i in empty.issues] == [
+        ("Телефон", "", "empty"),
+        ("Доп. телефон", "", "empty"),
+    ]
+    bad_phone = rejected(row(phone="8 912 345-67", phone2="нет телефона"))
+    assert [(i.header, i.value) for i in bad_phone.issues] == [
+        ("Телефон", "8 912 345-67"),
+        ("Доп. телефон", "нет телефона"),
+    ]
+    assert [i.problem for i in bad_phone.issues] == ["too_short", "not_a_number"]
+    bad_inn = rejected(row(phone="89123456789", inn=WRONG_CHECKSUM_INN))
+    assert [(i.header, i.value, i.problem) for i in bad_inn.issues] == [
+        ("ИНН", WRONG_CHECKSUM_INN, "checksum")
+    ]

@@ -7,6 +7,7 @@ The public API: `import_list`, `saved_mapping`, `save_mapping` (service) and the
 from operator_app.core.importing.service import import_list, save_mapping, saved_mapping
 from operator_app.core.importing.types import (
     CancelCheck,
+    CellIssue,
     DuplicateRow,
     ImportCancelled,
     ImportOptions,
@@ -18,6 +19,7 @@ from operator_app.core.importing.types import (
 
 __all__ = [
     "CancelCheck",
+    "CellIssue",
     "DuplicateRow",
     "ImportCancelled",
     "ImportOptions",

@@ -6,15 +6,20 @@ database (duplicates, the do-not-call list, existing companies) is decided later
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from operator_app.core.company_ids import InnError, normalize_inn
-from operator_app.core.importing.types import RejectedRow, RowProblem
-from operator_app.core.phones import ParsedPhone, PhoneError, find_phones, normalize_phone
+from operator_app.core.importing.types import CellIssue, RejectedRow, RowProblem
+from operator_app.core.phones import (
+    ParsedPhone,
+    PhoneError,
+    PhoneProblem,
+    find_phones,
+    normalize_phone,
+)
 from operator_app.core.timezones import resolve_timezone
 
 __all__ = [
@@ -135,8 +140,9 @@ def evaluate_row(
         return inn_or_rejection
     inn = inn_or_rejection
     found = _phones(values, layout.phones, context.default_region)
-    if isinstance(found, str):
-        return RejectedRow(line_number, tuple(cells), RowProblem.NO_VALID_PHONE, found)
+    if isinstance(found, tuple):
+        reason, issues = found
+        return RejectedRow(line_number, tuple(cells), RowProblem.NO_VALID_PHONE, reason, issues)
 
     custom: dict[str, str] = {}
     for index, header in layout.custom:
@@ -239,33 +245,42 @@ def _inn(
         inn, problem = _checked_inn(value)
         if inn is not None:
             return inn
-        return RejectedRow(line_number, tuple(cells), RowProblem.BAD_INN, f"{header}: {problem}")
+        why, code = problem
+        return RejectedRow(
+            line_number,
+            tuple(cells),
+            RowProblem.BAD_INN,
+            f"{header}: {why}",
+            (CellIssue(header, value, code),),
+        )
     return None
 
 
-@functools.lru_cache(maxsize=4096)
-def _checked_inn(value: str) -> tuple[str | None, str]:
-    """(the INN, "") or (None, why it is not one); rows of one company repeat its INN."""
+def _checked_inn(value: str) -> tuple[str | None, tuple[str, str]]:
+    """(the INN, ...) or (None, (why it is not one, the problem code))."""
     try:
-        return normalize_inn(value), ""
+        return normalize_inn(value), ("", "")
     except InnError as error:
-        return None, str(error).rstrip(".")
+        return None, (str(error).rstrip("."), error.problem.value)
 
 
 def _phones(
     values: list[str], columns: tuple[Column, ...], region: str
-) -> list[tuple[ParsedPhone, str]] | str:
+) -> list[tuple[ParsedPhone, str]] | tuple[str, tuple[CellIssue, ...]]:
     """The row's distinct valid numbers with the cell text each came from, or why none is."""
     found: list[tuple[ParsedPhone, str]] = []
     seen: set[str] = set()
     problems: list[str] = []
+    issues: list[CellIssue] = []
     for index, header in columns:
         value = values[index]
         if not value:
             continue
         numbers = find_phones(value, region)
         if not numbers:
-            problems.append(f"{header}: {_why_not_a_phone(value, region)}")
+            why, code = _why_not_a_phone(value, region)
+            problems.append(f"{header}: {why}")
+            issues.append(CellIssue(header, value, code))
         for parsed in numbers:
             if parsed.e164 not in seen:
                 seen.add(parsed.e164)
@@ -274,16 +289,18 @@ def _phones(
         return found
     if not problems:
         headers = ", ".join(f"'{header}'" for _index, header in columns)
-        return f"no phone number: {headers} {'is' if len(columns) == 1 else 'are'} empty"
-    return "no valid phone number: " + "; ".join(problems)
+        reason = f"no phone number: {headers} {'is' if len(columns) == 1 else 'are'} empty"
+        return reason, tuple(CellIssue(header, "", PhoneProblem.EMPTY) for _i, header in columns)
+    return "no valid phone number: " + "; ".join(problems), tuple(issues)
 
 
-def _why_not_a_phone(value: str, region: str) -> str:
+def _why_not_a_phone(value: str, region: str) -> tuple[str, str]:
     try:
         normalize_phone(value, region)
     except PhoneError as error:
-        return str(error).rstrip(".")
-    return f"{_quoted(value)} is not a valid phone number"  # pragma: no cover - find_phones agrees
+        return str(error).rstrip("."), error.problem.value
+    # find_phones and normalize_phone agree, so this is not reached.
+    return f"{_quoted(value)} is not a valid phone number", PhoneProblem.INVALID  # pragma: no cover
 
 
 def _time_zone(

@@ -39,13 +39,30 @@ class RowProblem(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CellIssue:
+    """Why one cell of a rejected row is unusable, in terms a translation can word.
+
+    `problem` is a PhoneProblem value for phone columns, an InnProblem value for the INN
+    column; "empty" when the cell has no text.
+    """
+
+    header: str
+    value: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class RejectedRow:
-    """A row that was not imported; `reason` names the field and the value in plain English."""
+    """A row that was not imported; `reason` names the field and the value in plain English.
+
+    `issues` says the same cell by cell, for interfaces that speak another language.
+    """
 
     line_number: int
     cells: tuple[str, ...]
     problem: RowProblem
     reason: str
+    issues: tuple[CellIssue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 
 from operator_app.core.importing.types import DuplicateRow, RejectedRow
 from operator_app.core.phones import format_phone
-from operator_app.gui.importing.texts import row_problem_label
+from operator_app.gui.importing.texts import rejection_details, row_problem_label
 
 _Index = QModelIndex | QPersistentModelIndex
 _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
@@ -60,7 +60,7 @@ class RejectedRowsModel(QAbstractTableModel):
         if column == RejectedColumn.PROBLEM:
             return row_problem_label(row.problem)
         if column == RejectedColumn.DETAILS:
-            return row.reason
+            return rejection_details(row)
         cell = column - len(RejectedColumn)
         return row.cells[cell] if cell < len(row.cells) else ""
 

@@ -30,7 +30,7 @@ from operator_app.gui.importing.report_models import (
     RejectedColumn,
     RejectedRowsModel,
 )
-from operator_app.gui.importing.texts import quoted, table_error_text
+from operator_app.gui.importing.texts import quoted, rejection_details, table_error_text
 from operator_app.gui.widgets.inline_error import InlineError
 
 COUNT_KEYS = ("read", "imported", "duplicates", "rejected", "blocked")
@@ -178,7 +178,8 @@ class ResultPage(QWizardPage):
         outcome = self._outcome
         assert outcome is not None
         rows = (
-            (row.line_number, list(row.cells), row.reason) for row in outcome.report.rejected_rows
+            (row.line_number, list(row.cells), rejection_details(row))
+            for row in outcome.report.rejected_rows
         )
         try:
             written = write_rejected_rows(path, outcome.info, rows)

@@ -8,7 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from operator_app.core.column_mapping import Field
-from operator_app.core.importing.types import RowProblem
+from operator_app.core.company_ids import InnProblem
+from operator_app.core.importing.types import CellIssue, RejectedRow, RowProblem
+from operator_app.core.phones import PhoneProblem
 from operator_app.core.tabular import TableError, TableFormat, TableInfo, TableProblem
 
 # lupdate finds only calls with literal arguments, so no wrapper hides the context.
@@ -67,6 +69,40 @@ def row_problem_label(problem: RowProblem | str) -> str:
         return labels[RowProblem(problem)]
     except ValueError:
         return str(problem)
+
+
+def cell_problem_label(problem: str) -> str:
+    labels = {
+        PhoneProblem.EMPTY.value: translate("ImportTexts", "empty"),
+        PhoneProblem.NOT_A_NUMBER.value: translate("ImportTexts", "there is no phone number in it"),
+        PhoneProblem.TOO_SHORT.value: translate("ImportTexts", "too few digits for a phone number"),
+        PhoneProblem.TOO_LONG.value: translate("ImportTexts", "too many digits for a phone number"),
+        PhoneProblem.INVALID.value: translate(
+            "ImportTexts", "no such number exists: check the digits"
+        ),
+        InnProblem.FORMAT.value: translate(
+            "ImportTexts", "an INN has 10 digits (a company) or 12 (an entrepreneur)"
+        ),
+        InnProblem.CHECKSUM.value: translate(
+            "ImportTexts", "the INN's check digits do not match: a typo?"
+        ),
+    }
+    return labels.get(problem, problem)
+
+
+def cell_issue_text(issue: CellIssue) -> str:
+    if not issue.value:
+        return translate("ImportTexts", "{column}: empty").format(column=issue.header)
+    return translate("ImportTexts", "{column} {value}: {problem}").format(
+        column=issue.header, value=quoted(issue.value), problem=cell_problem_label(issue.problem)
+    )
+
+
+def rejection_details(row: RejectedRow) -> str:
+    """Why a row was rejected, cell by cell, in the interface language."""
+    if not row.issues:
+        return row.reason
+    return "; ".join(cell_issue_text(issue) for issue in row.issues)
 
 
 def encoding_label(encoding: str | None) -> str:
