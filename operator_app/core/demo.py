@@ -1,8 +1,10 @@
 """The demo workspace: a working app for a newcomer in one command or one click.
 
-One transaction creates a user per role, a two-step credit-broker campaign with its call
-script, calling hours and outcomes, an office with bookable resources, and two lead lists of
-about a hundred made-up clients each. The data is deterministic for a given seed. What the
+One transaction creates a user per role; three campaigns, one per shipped Russian call script
+(a two-step credit-broker office visit, a one-step cyclic clinic booking, a B2B cold call to
+decision makers), each with its calling hours and outcomes; two offices with bookable
+resources; and lead lists of made-up clients — two of about a hundred for the credit broker
+and a couple of dozen for each of the others, so the operator's queue mixes all three. The data is deterministic for a given seed. What the
 workspace holds is described by the specs in demo_data.workspace; this module writes them.
 """
 
@@ -101,6 +103,14 @@ class DemoCampaign:
     script: str
     script_version: int
     dispositions: int
+    is_b2b: bool = False
+    is_cyclic: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The model with what else sets the campaign apart, e.g. "one-step, cyclic"."""
+        flags = [self.model] + ["B2B"] * self.is_b2b + ["cyclic"] * self.is_cyclic
+        return ", ".join(flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +149,7 @@ class DemoSummary:
     def describe(self) -> str:
         lines = ["Demo workspace created."]
         lines += [
-            f"  Campaign «{c.name}» ({c.model}): script «{c.script}» version "
+            f"  Campaign «{c.name}» ({c.kind}): script «{c.script}» version "
             f"{c.script_version}, {c.dispositions} call outcomes"
             for c in self.campaigns
         ]
@@ -303,6 +313,8 @@ class _Writer:
         campaign = Campaign(
             name=spec.name,
             model=spec.model.value,
+            is_b2b=spec.is_b2b,
+            is_cyclic=spec.is_cyclic,
             time_zone=spec.time_zone,
             description=spec.description,
             script_id=script.id,
@@ -336,7 +348,13 @@ class _Writer:
             for position, item in enumerate(spec.dispositions)
         )
         return DemoCampaign(
-            spec.name, spec.model.value, script.name, version.version, len(spec.dispositions)
+            spec.name,
+            spec.model.value,
+            script.name,
+            version.version,
+            len(spec.dispositions),
+            is_b2b=spec.is_b2b,
+            is_cyclic=spec.is_cyclic,
         )
 
     def _office(self, spec: OfficeSpec) -> DemoOffice:

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from operator_app.app import EXIT_FAILED, Launch, create_application, launch, run_gui
+from operator_app.core.demo_data.workspace import DEMO_LISTS
 from operator_app.core.roles import Role
 from operator_app.core.users import UserService
 from operator_app.gui.dialogs.users import UserDialog
@@ -201,7 +202,7 @@ def test_first_run_demo_then_the_admin_adds_a_user_who_signs_in(
     assert isinstance(users, UsersPanel)
     assert {"operator", "seller", "supervisor", "admin"} <= {u.login for u in users.model.rows()}
     lists_page = tabs.page("lists")
-    assert lists_page.model.rowCount() == 2  # type: ignore[attr-defined]
+    assert lists_page.model.rowCount() == len(DEMO_LISTS)  # type: ignore[attr-defined]
 
     users.add_button.click()
     dialog = users.dialog

@@ -22,6 +22,12 @@ def test_demo_creates_the_workspace_and_prints_the_summary(
     for login in ("operator", "seller", "supervisor", "admin"):
         assert login in captured.out
     assert '"demo"' in captured.out
+    for campaign in (
+        "Кредитный брокер — визит в офис",
+        "Стоматология — плановый осмотр",
+        "Топливные карты — B2B",
+    ):
+        assert campaign in captured.out
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 4
         assert (session.scalar(select(func.count()).select_from(Lead)) or 0) >= 180

@@ -43,6 +43,12 @@ from operator_app.storage.models import (
 )
 
 CAMPAIGN = "Кредитный брокер — визит в офис"
+CLINIC = "Стоматология — плановый осмотр"
+B2B = "Топливные карты — B2B"
+DISPOSITION_CODES = {
+    "no_answer", "busy", "wrong_number", "voicemail", "callback",
+    "not_target", "refused", "do_not_call", "lead", "visit_booked",
+}  # fmt: skip
 
 
 def row_counts(database: Database) -> dict[str, int]:
@@ -69,9 +75,9 @@ def test_one_user_per_role_signs_in_with_the_demo_password(db: Database) -> None
 def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
     create_demo_workspace(db)
     with db.session() as session:
-        campaign = session.scalars(select(Campaign)).one()
-        assert campaign.name == CAMPAIGN
+        campaign = session.scalars(select(Campaign).where(Campaign.name == CAMPAIGN)).one()
         assert campaign.model == "two-step"
+        assert not campaign.is_b2b and not campaign.is_cyclic
         assert campaign.time_zone == "Europe/Moscow"
         script = session.get_one(Script, campaign.script_id)
         version = session.scalars(
@@ -99,10 +105,7 @@ def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
     }
     assert by_day == {(day, "09:00", "20:00") for day in range(5)} | {(5, "10:00", "18:00")}
 
-    assert set(dispositions) == {
-        "no_answer", "busy", "wrong_number", "voicemail", "callback",
-        "not_target", "refused", "do_not_call", "lead", "visit_booked",
-    }  # fmt: skip
+    assert set(dispositions) == DISPOSITION_CODES
     assert dispositions["callback"].needs_callback_time
     assert [c for c, d in dispositions.items() if d.needs_callback_time] == ["callback"]
     assert {c for c, d in dispositions.items() if d.needs_reason} == {"not_target", "refused"}
@@ -113,10 +116,50 @@ def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
     assert len(set(orders)) == len(orders)
 
 
+@pytest.mark.parametrize(
+    ("name", "model", "is_b2b", "is_cyclic", "script_file", "weekdays"),
+    [
+        (CLINIC, "one-step", False, True, "clinic_booking.ru.yaml", {0, 1, 2, 3, 4, 5}),
+        (B2B, "two-step", True, False, "b2b_decision_maker.ru.yaml", {0, 1, 2, 3, 4}),
+    ],
+)
+def test_the_clinic_and_b2b_campaigns_use_the_other_shipped_scripts(
+    db: Database,
+    name: str,
+    model: str,
+    is_b2b: bool,
+    is_cyclic: bool,
+    script_file: str,
+    weekdays: set[int],
+) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        campaign = session.scalars(select(Campaign).where(Campaign.name == name)).one()
+        version = session.scalars(
+            select(ScriptVersion).where(ScriptVersion.script_id == campaign.script_id)
+        ).one()
+        hours = session.scalars(
+            select(CallingHours).where(CallingHours.campaign_id == campaign.id)
+        ).all()
+        codes = set(
+            session.scalars(select(Disposition.code).where(Disposition.campaign_id == campaign.id))
+        )
+        office_names = set(session.scalars(select(Office.name)))
+    assert (campaign.model, campaign.is_b2b, campaign.is_cyclic) == (model, is_b2b, is_cyclic)
+    assert campaign.active and campaign.description
+    assert campaign.settings["company_name"]
+    assert campaign.settings["office_name"] in office_names
+    shipped = load_script(resource_path("scripts", script_file).read_text(encoding="utf-8"))
+    assert from_document(version.document) == shipped and version.published
+    assert {h.weekday for h in hours} == weekdays
+    assert all(h.starts < h.ends for h in hours)
+    assert codes == DISPOSITION_CODES
+
+
 def test_the_office_with_a_seller_resource_and_working_hours(db: Database) -> None:
     create_demo_workspace(db)
     with db.session() as session:
-        office = session.scalars(select(Office)).one()
+        office = session.scalars(select(Office).where(Office.name == "Офис на Тверской")).one()
         resources = session.scalars(select(Resource).where(Resource.office_id == office.id)).all()
         seller = session.scalars(select(User).where(User.login == "seller")).one()
         hours = session.scalars(select(WorkingHours)).all()
@@ -131,7 +174,18 @@ def test_the_office_with_a_seller_resource_and_working_hours(db: Database) -> No
     assert holidays and all(h.kind == "holiday" for h in holidays)
 
 
-def test_two_lists_of_about_a_hundred_valid_leads(db: Database) -> None:
+def test_the_clinic_has_its_own_office_with_dentists_chairs(db: Database) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        clinic = session.scalars(select(Office).where(Office.name == "Клиника на Садовой")).one()
+        kinds = list(session.scalars(select(Resource.kind).where(Resource.office_id == clinic.id)))
+        campaign = session.scalars(select(Campaign).where(Campaign.name == CLINIC)).one()
+    assert campaign.settings["office_name"] == clinic.name
+    assert clinic.address and clinic.directions and clinic.phone
+    assert kinds and set(kinds) == {"doctor"}
+
+
+def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
     summary = create_demo_workspace(db)
     with db.session() as session:
         lists = session.scalars(select(LeadList).order_by(LeadList.priority.desc())).all()
@@ -140,16 +194,25 @@ def test_two_lists_of_about_a_hundred_valid_leads(db: Database) -> None:
         contacts = {c.id: c for c in session.scalars(select(Contact))}
         companies = session.scalars(select(Company)).all()
         blocked_numbers = set(session.scalars(select(DoNotCall.e164)))
-        campaign_id = session.scalars(select(Campaign.id)).one()
+        campaign_ids = dict(session.execute(select(Campaign.name, Campaign.id)).tuples().all())
 
-    assert len(lists) == 2
+    assert len(lists) == 4
+    sizes = {CAMPAIGN: (80, 120), CLINIC: (20, 30), B2B: (20, 30)}
+    per_campaign = Counter(lead.campaign_id for lead in leads)
+    assert set(per_campaign) == set(campaign_ids.values())
+    assert 180 <= per_campaign[campaign_ids[CAMPAIGN]] <= 220
     for lead_list in lists:
         assert lead_list.name.startswith("2026-11 ") and " — " in lead_list.name
         assert lead_list.hypothesis and lead_list.source
-        assert lead_list.campaign_id == campaign_id
-        assert 80 <= sum(lead.list_id == lead_list.id for lead in leads) <= 120
-    assert [(x.abc_class, x.priority) for x in lists] == [("A", 80), ("B", 50)]
-    assert 180 <= len(leads) <= 220
+        campaign = next(n for n, i in campaign_ids.items() if i == lead_list.campaign_id)
+        low, high = sizes[campaign]
+        in_list = [lead for lead in leads if lead.list_id == lead_list.id]
+        assert low <= len(in_list) <= high
+        assert all(lead.campaign_id == lead_list.campaign_id for lead in in_list)
+    assert [(x.abc_class, x.priority) for x in lists] == [
+        ("A", 80), ("A", 70), ("B", 60), ("B", 50),
+    ]  # fmt: skip
+    assert 200 <= len(leads) <= 260
     assert summary.leads == len(leads)
 
     assert len({p.e164 for p in phones}) == len(phones)
@@ -269,4 +332,31 @@ def test_the_summary_names_the_logins_and_the_password(db: Database) -> None:
         assert login in text
     assert '"demo"' in text
     assert CAMPAIGN in text
-    assert 3 <= len(text.splitlines()) <= 10
+    assert CLINIC in text and B2B in text
+    assert "one-step, cyclic" in text and "two-step, B2B" in text
+    assert 3 <= len(text.splitlines()) <= 14
+
+
+def test_b2b_leads_are_companies_reached_through_people_with_positions(db: Database) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        rows = session.execute(
+            select(Contact.position, Contact.role, Company.inn, Company.name)
+            .join(Lead, Lead.contact_id == Contact.id)
+            .join(Campaign, Campaign.id == Lead.campaign_id)
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Campaign.name == B2B)
+        ).all()
+        clinic_companies = session.scalar(
+            select(func.count())
+            .select_from(Contact)
+            .join(Lead, Lead.contact_id == Contact.id)
+            .join(Campaign, Campaign.id == Lead.campaign_id)
+            .where(Campaign.name == CLINIC, Contact.company_id.is_not(None))
+        )
+    assert 20 <= len(rows) <= 30
+    for position, role, inn, name in rows:
+        assert position and name and role in {"decision_maker", "influencer"}
+        assert inn is not None and normalize_inn(inn) == inn
+    assert any(role == "decision_maker" for _p, role, _i, _n in rows)
+    assert clinic_companies == 0  # the clinic calls its own patients, not companies

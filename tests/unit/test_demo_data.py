@@ -12,7 +12,13 @@ from operator_app.core.demo_data.inn import check_digit, company_inn, person_inn
 from operator_app.core.demo_data.leads import generate_list
 from operator_app.core.demo_data.people import email_for, random_person
 from operator_app.core.demo_data.phones import landline_phone, mobile_phone
-from operator_app.core.demo_data.workspace import CAR_LOANS_REGIONS, DEMO_LISTS
+from operator_app.core.demo_data.workspace import (
+    CAR_LOANS_REGIONS,
+    DEMO_CAMPAIGNS,
+    DEMO_LISTS,
+    DEMO_OFFICES,
+    FUEL_CARDS_COMPANIES,
+)
 from operator_app.core.phones import PhoneKind, normalize_phone
 
 
@@ -98,3 +104,34 @@ def test_lists_share_no_phone_or_inn() -> None:
     companies = {lead.company.inn: lead.company for lead in leads if lead.company}
     assert set(companies) == inns
     assert sum(lead.blocked for lead in leads) == sum(spec.blocked for spec in DEMO_LISTS)
+
+
+def test_each_campaign_has_a_list_and_every_list_a_campaign() -> None:
+    campaigns = {campaign.name for campaign in DEMO_CAMPAIGNS}
+    assert {spec.campaign for spec in DEMO_LISTS} == campaigns
+    assert len(campaigns) == 3
+    assert 200 <= sum(spec.size for spec in DEMO_LISTS) <= 260
+    scripts = {campaign.script_file for campaign in DEMO_CAMPAIGNS}
+    assert scripts == {
+        "credit_broker_visit.ru.yaml",
+        "clinic_booking.ru.yaml",
+        "b2b_decision_maker.ru.yaml",
+    }
+    offices = {office.name for office in DEMO_OFFICES}
+    assert all(campaign.office_name in offices for campaign in DEMO_CAMPAIGNS)
+
+
+def test_every_b2b_lead_has_a_valid_company_and_a_position() -> None:
+    leads = generate_list(
+        FUEL_CARDS_COMPANIES,
+        random.Random(8),
+        default_zone="Europe/Moscow",
+        taken_phones=set(),
+        taken_inns=set(),
+    )
+    assert len(leads) == FUEL_CARDS_COMPANIES.size
+    for lead in leads:
+        assert lead.company is not None and normalize_inn(lead.company.inn) == lead.company.inn
+        assert lead.position and lead.role in {"decision_maker", "influencer"}
+    custom = [lead.custom_fields for lead in leads if lead.custom_fields]
+    assert all("Машин в автопарке" in fields for fields in custom)

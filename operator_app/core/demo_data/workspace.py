@@ -1,4 +1,7 @@
-"""What the demo workspace holds: its people, campaign, office and lead lists, as plain specs.
+"""What the demo workspace holds: its people, campaigns, offices and lead lists, as plain specs.
+
+Three campaigns, one per shipped Russian script: a two-step credit-broker office visit, a
+one-step cyclic clinic booking and a B2B cold call to decision makers.
 
 Later features add their demo content (more campaigns, criteria, visits) as more specs here.
 """
@@ -60,6 +63,8 @@ class CampaignSpec:
     dispositions: tuple[DispositionSpec, ...]
     company_name: str  # fills {company} in the script
     office_name: str  # the office visits are booked into; fills {office_address}
+    is_b2b: bool = False  # its leads are companies, reached through their decision makers
+    is_cyclic: bool = False  # the same clients are called again for every next visit
 
 
 CREDIT_BROKER = CampaignSpec(
@@ -76,6 +81,40 @@ CREDIT_BROKER = CampaignSpec(
     dispositions=DEFAULT_DISPOSITIONS,
     company_name="Ясный кредит",
     office_name="Офис на Тверской",
+)
+
+CLINIC_CHECKUP = CampaignSpec(
+    name="Стоматология — плановый осмотр",
+    model=CampaignModel.ONE_STEP,
+    time_zone="Europe/Moscow",
+    description=(
+        "Звонки постоянным пациентам клиники, у которых подошёл срок планового осмотра и "
+        "профессиональной гигиены: администратор собирает отзыв о прошлом визите и сам "
+        "записывает пациента к врачу. Через полгода пациент снова попадает в обзвон."
+    ),
+    script_file="clinic_booking.ru.yaml",
+    calling_hours=_every(WEEKDAYS, "09:00", "20:00") + _every((SAT,), "10:00", "16:00"),
+    dispositions=DEFAULT_DISPOSITIONS,
+    company_name="Белая улыбка",
+    office_name="Клиника на Садовой",
+    is_cyclic=True,
+)
+
+FUEL_CARDS_B2B = CampaignSpec(
+    name="Топливные карты — B2B",
+    model=CampaignModel.TWO_STEP,
+    time_zone="Europe/Moscow",
+    description=(
+        "Холодные звонки компаниям со служебным транспортом: оператор проходит секретаря, "
+        "выходит на лицо, принимающее решение, квалифицирует компанию и назначает онлайн-"
+        "презентацию или встречу с менеджером по продажам."
+    ),
+    script_file="b2b_decision_maker.ru.yaml",
+    calling_hours=_every(WEEKDAYS, "10:00", "17:00"),
+    dispositions=DEFAULT_DISPOSITIONS,
+    company_name="ТопливоПро",
+    office_name="Офис на Тверской",
+    is_b2b=True,
 )
 
 
@@ -140,6 +179,44 @@ TVERSKAYA_OFFICE = OfficeSpec(
     ),
 )
 
+SADOVAYA_CLINIC = OfficeSpec(
+    name="Клиника на Садовой",
+    address="Москва, ул. Садовая-Кудринская, д. 9, 1-й этаж",
+    directions=(
+        "Метро «Маяковская» или «Баррикадная» — 7 минут пешком по Садовому кольцу. Вход с "
+        "улицы под вывеской «Белая улыбка»; приходите за 10 минут до приёма, чтобы заполнить "
+        "анкету."
+    ),
+    area_code="495",
+    time_zone="Europe/Moscow",
+    resources=(
+        ResourceSpec(
+            name="Кресло 1 — гигиенист",
+            kind="doctor",
+            user_login=None,
+            capacity=1,
+            slot_minutes=60,
+            buffer_minutes=10,
+            hours=_every(WEEKDAYS, "09:00", "14:00")
+            + _every(WEEKDAYS, "15:00", "21:00")
+            + _every((SAT,), "10:00", "16:00"),
+        ),
+        ResourceSpec(
+            name="Кресло 2 — стоматолог-терапевт",
+            kind="doctor",
+            user_login=None,
+            capacity=1,
+            slot_minutes=45,
+            buffer_minutes=15,
+            hours=_every(WEEKDAYS, "10:00", "19:00"),
+        ),
+    ),
+    holidays=(
+        *(dt.date(2027, 1, day) for day in range(1, 6)),
+        dt.date(2027, 3, 8),
+    ),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ListSpec:
@@ -153,7 +230,7 @@ class ListSpec:
     priority: int
     size: int
     blocked: int  # how many of its numbers are on the do-not-call list
-    purchase: str  # mortgage | car: what the custom fields and comments talk about
+    purchase: str  # mortgage | car | checkup | fuel: what custom fields and comments talk about
     cities: tuple[tuple[City, int], ...]  # where the people live, with weights
     landline_share: float
     company_share: float
@@ -221,7 +298,49 @@ CAR_LOANS_REGIONS = ListSpec(
     company_share=0.14,
 )
 
-DEMO_CAMPAIGNS = (CREDIT_BROKER,)
-DEMO_OFFICES = (TVERSKAYA_OFFICE,)
-DEMO_LISTS = (MORTGAGE_MOSCOW, CAR_LOANS_REGIONS)
+CLINIC_PATIENTS = ListSpec(
+    name="2026-11 Стоматология Москва — пациенты клиники",
+    campaign=CLINIC_CHECKUP.name,
+    source="База пациентов клиники: последний визит полгода назад и раньше",
+    hypothesis=(
+        "Пациенты, у которых прошло полгода с профессиональной гигиены: напоминание о "
+        "плановом осмотре и запись в удобное время возвращают их в клинику."
+    ),
+    abc_class="A",
+    priority=70,
+    size=25,
+    blocked=1,
+    purchase="checkup",
+    cities=((geo.MOSCOW, 20), (geo.KHIMKI, 2), (geo.KRASNOGORSK, 2), (geo.LYUBERTSY, 2)),
+    landline_share=0.08,
+    company_share=0.0,
+)
+
+FUEL_CARDS_COMPANIES = ListSpec(
+    name="2026-11 Топливные карты Урал и Сибирь — реестр перевозчиков",
+    campaign=FUEL_CARDS_B2B.name,
+    source="Открытый реестр: компании с грузовым и служебным транспортом",
+    hypothesis=(
+        "Компании с собственным автопарком заправляются за наличные или по чекам и теряют "
+        "на учёте и НДС: топливная карта с отчётностью для бухгалтерии экономит им время и деньги."
+    ),
+    abc_class="B",
+    priority=60,
+    size=25,
+    blocked=1,
+    purchase="fuel",
+    cities=(
+        (geo.YEKATERINBURG, 8),
+        (geo.CHELYABINSK, 4),
+        (geo.TYUMEN, 3),
+        (geo.NOVOSIBIRSK, 6),
+        (geo.OMSK, 3),
+    ),
+    landline_share=0.4,
+    company_share=1.0,
+)
+
+DEMO_CAMPAIGNS = (CREDIT_BROKER, CLINIC_CHECKUP, FUEL_CARDS_B2B)
+DEMO_OFFICES = (TVERSKAYA_OFFICE, SADOVAYA_CLINIC)
+DEMO_LISTS = (MORTGAGE_MOSCOW, CAR_LOANS_REGIONS, CLINIC_PATIENTS, FUEL_CARDS_COMPANIES)
 DO_NOT_CALL_REASON = "Клиент попросил больше не звонить"
