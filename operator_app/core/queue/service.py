@@ -101,13 +101,14 @@ class QueueService:
             self._db.engine.connect().execution_options(**options) as connection,
             connection.begin(),
         ):
-            if q.user_status(connection, actor.user_id) != OperatorStatus.READY:
-                return None
             scope = self._scope(connection, actor, moment, campaign_id, list_id)
             if not scope.windows:
                 return None
-            claimed = self._claim_first(connection, scope, postgres)
-            if claimed is not None:
+            status, present = q.probe(connection, scope)
+            if status != OperatorStatus.READY:
+                return None
+            claimed = self._claim_first(connection, scope, present, postgres)
+            if claimed is not None and not postgres:
                 q.notify(connection, f"claim:{claimed.lead_id}")
             return claimed
 
@@ -218,10 +219,17 @@ class QueueService:
         return q.QueueScope(actor.user_id, now, tuple(windows), list_id)
 
     def _claim_first(
-        self, connection: Connection, scope: q.QueueScope, postgres: bool
+        self,
+        connection: Connection,
+        scope: q.QueueScope,
+        present: frozenset[str],
+        postgres: bool,
     ) -> ClaimedLead | None:
+        """On PostgreSQL the claim statement also notifies listeners."""
         skipped: list[int] = []
         for bucket in Bucket:
+            if bucket is not Bucket.FRESH and bucket.value not in present:
+                continue
             list_ids: Sequence[int | None] = (
                 q.open_lists(connection, scope) if bucket is Bucket.FRESH else [None]
             )
@@ -237,13 +245,12 @@ class QueueService:
                     )
                     if candidate is None:
                         break
-                    if postgres and not q.lock_client(
-                        connection, candidate.contact_id, scope.user_id, scope.now
-                    ):
+                    if postgres and not q.take_client_locks(connection, candidate.contact_id):
                         skipped.append(candidate.lead_id)
                         continue
                     until = self._claim_until(scope, candidate.campaign_id)
-                    if q.claim(connection, candidate.lead_id, scope.user_id, until, scope.now):
+                    claim = q.claim_checked if postgres else q.claim
+                    if claim(connection, candidate.lead_id, scope.user_id, until, scope.now):
                         return ClaimedLead(
                             lead_id=candidate.lead_id,
                             contact_id=candidate.contact_id,

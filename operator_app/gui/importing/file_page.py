@@ -52,7 +52,7 @@ class LoadedTable:
 
 def _load(path: Path, sheet: str | None) -> LoadedTable:
     table = open_table(path, sheet=sheet)
-    with closing(table.rows()) as rows:  # type: ignore[type-var]  # a generator: closable
+    with closing(table.rows()) as rows:
         preview = list(itertools.islice(rows, PREVIEW_ROWS))
     return LoadedTable(table, preview)
 

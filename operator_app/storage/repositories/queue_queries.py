@@ -22,9 +22,11 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    Update,
     and_,
     bindparam,
     case,
+    cast,
     column,
     exists,
     false,
@@ -66,18 +68,20 @@ __all__ = [
     "WaitingRow",
     "campaign_configs",
     "claim",
+    "claim_checked",
     "close_open_period",
     "count_bucket",
     "extend",
     "find_candidate",
     "insert_period",
-    "lock_client",
     "notify",
     "open_lists",
     "periods_overlapping",
+    "probe",
     "queue_version",
     "release",
     "set_user_status",
+    "take_client_locks",
     "user_status",
     "waiting_rows",
 ]
@@ -447,6 +451,32 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
     raise ValueError(f"unknown bucket {shape.bucket!r}")
 
 
+@functools.lru_cache(maxsize=256)
+def _probe_statement(windows: int, scope_list: bool, postgres: bool) -> Select[Any]:
+    """The operator's status and, for each small bucket, whether it has an eligible lead."""
+    status = select(USERS.c.status).where(USERS.c.id == bindparam("uid")).scalar_subquery()
+    flags = [
+        _bucket_query(_Shape(bucket, windows, scope_list, False, False, postgres))[0]
+        .exists()
+        .label(f"has_{bucket}")
+        for bucket in BUCKET_KEYS[:-1]
+    ]
+    return select(status.label("status"), *flags)
+
+
+def probe(connection: Connection, scope: QueueScope) -> tuple[str | None, frozenset[str]]:
+    """One round trip: the operator's status and the small buckets worth querying now.
+
+    Nothing is locked: a bucket reported non-empty may be taken before it is queried (the
+    claim then simply moves on), and one reported empty is looked at again next time.
+    """
+    postgres = connection.dialect.name == "postgresql"
+    statement = _probe_statement(len(scope.windows), scope.list_id is not None, postgres)
+    row = connection.execute(statement, _params(connection, scope)).one()
+    present = frozenset(b for b, flag in zip(BUCKET_KEYS[:-1], row[1:], strict=True) if flag)
+    return row[0], present
+
+
 def open_lists(connection: Connection, scope: QueueScope) -> list[int]:
     """Lists that may hold fresh leads for this scope, in the order they are worked."""
     query = select(LISTS.c.id).order_by(LISTS.c.priority.desc(), LISTS.c.abc_class, LISTS.c.id)
@@ -499,27 +529,39 @@ _LOCK_CLIENT = text(
 )
 
 
+def take_client_locks(connection: Connection, contact_id: int) -> bool:
+    """PostgreSQL: the client's advisory transaction locks; re-check with claim_checked."""
+    return bool(connection.execute(_LOCK_CLIENT, {"contact_id": contact_id}).scalar_one())
+
+
 @functools.cache
-def _held_elsewhere() -> Select[Any]:
+def _claim_checked_statement() -> Update:
+    # A separate statement from the advisory locks, so it reads with a snapshot taken after
+    # they were granted; pg_notify runs only for the row actually claimed.
+    payload = literal("claim:") + cast(L.c.id, String)
     return (
-        select(literal(1))
-        .select_from(L)
-        .where(L.c.contact_id == bindparam("contact_id"), ~_client_free())
-        .limit(1)
+        update(L)
+        .where(
+            L.c.id == bindparam("lead_id"),
+            or_(L.c.claimed_until.is_(None), L.c.claimed_until < bindparam("now")),
+            _client_free(),
+        )
+        .values(
+            claimed_by_id=bindparam("uid"),
+            claimed_until=bindparam("until"),
+            updated_at=bindparam("now"),
+        )
+        .returning(L.c.id, func.pg_notify(literal(NOTIFY_CHANNEL), payload))
     )
 
 
-def lock_client(connection: Connection, contact_id: int, user_id: int, now: dt.datetime) -> bool:
-    """PostgreSQL: take the client's transaction locks, then re-check nobody else holds them.
-
-    Row locks protect one lead; the same person reached through another lead (another
-    campaign, or another contact sharing a number) is serialised by advisory locks on the
-    contact and on each of its numbers, and re-checked with a fresh snapshot afterwards.
-    """
-    if not connection.execute(_LOCK_CLIENT, {"contact_id": contact_id}).scalar_one():
-        return False
-    params = {"contact_id": contact_id, "uid": user_id, "now": now}
-    return connection.execute(_held_elsewhere(), params).first() is None
+def claim_checked(
+    connection: Connection, lead_id: int, user_id: int, until: dt.datetime, now: dt.datetime
+) -> bool:
+    """PostgreSQL, after take_client_locks: claim the lead unless it or its client is held
+    by someone else, and notify listeners of the claim, in one statement."""
+    params = {"lead_id": lead_id, "uid": user_id, "until": until, "now": now}
+    return connection.execute(_claim_checked_statement(), params).first() is not None
 
 
 def claim(
