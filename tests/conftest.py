@@ -8,13 +8,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from operator_app.storage.database import Database
 from operator_app.storage.migrate import upgrade
-from tests.support.pg_server import PostgresForTests
+from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -94,3 +95,53 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         uses_pg = "pg_db" in item.fixturenames or "pg_server" in item.fixturenames
         if uses_pg or (params is not None and params.params.get("db") == "postgresql"):
             item.add_marker(pytest.mark.pg)
+
+
+@dataclass
+class RestartableDatabase:
+    """A migrated database on a PostgreSQL server the test may stop and start."""
+
+    server: ThrowawayPostgres
+    database: Database
+    running: bool = True
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.running = False
+
+    def start(self) -> None:
+        self.server.start()
+        self.running = True
+
+
+@pytest.fixture
+def restartable_pg(pg_server: PostgresForTests) -> Iterator[RestartableDatabase]:
+    """The suite's throwaway server (or a private one when an external URL is used)."""
+    own = None if pg_server.server is not None else ThrowawayPostgres()
+    if own is not None:
+        own.init()
+        own.start()
+    server = pg_server.server or own
+    assert server is not None
+    if own is None:
+        name = pg_server.create_database()
+        url = pg_server.database_url(name)
+    else:
+        name, url = "postgres", own.url
+    database = Database(url)
+    upgrade(database.engine)
+    handle = RestartableDatabase(server, database)
+    yield handle
+    database.dispose()
+    if not handle.running:
+        handle.start()
+    if own is not None:
+        own.remove()
+        return
+    for attempt in range(2):  # the suite's admin connection died with the restart
+        try:
+            pg_server.drop_database(name)
+            break
+        except Exception:
+            if attempt:
+                raise

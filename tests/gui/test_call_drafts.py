@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -17,11 +16,10 @@ from operator_app.core.queue.status import OperatorStatus
 from operator_app.gui.call.workspace import OperatorWorkspace
 from operator_app.gui.i18n import Translations
 from operator_app.storage.database import Database
-from operator_app.storage.migrate import upgrade
 from operator_app.storage.models import CallAttempt, ScriptAnswer
+from tests.conftest import RestartableDatabase
 from tests.gui.helpers import context_for
 from tests.gui.test_call_support import demo_database, demo_operator
-from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
 
 pytestmark = pytest.mark.usefixtures("close_windows")
 
@@ -165,48 +163,9 @@ def test_a_call_kept_while_offline_is_sent_after_a_restart(
 # --- the database goes away mid-call --------------------------------------------------------
 
 
-@dataclass
-class Restartable:
-    server: ThrowawayPostgres
-    database: Database
-    running: bool = True
-
-
-@pytest.fixture
-def restartable_pg(pg_server: PostgresForTests) -> Iterator[Restartable]:
-    own = None if pg_server.server is not None else ThrowawayPostgres()
-    if own is not None:
-        own.init()
-        own.start()
-    server = pg_server.server or own
-    assert server is not None
-    if own is None:
-        name = pg_server.create_database()
-        url = pg_server.database_url(name)
-    else:
-        name, url = "postgres", own.url
-    database = Database(url)
-    upgrade(database.engine)
-    handle = Restartable(server, database)
-    yield handle
-    database.dispose()
-    if not handle.running:
-        server.start()
-    if own is not None:
-        own.remove()
-        return
-    for attempt in range(2):  # the suite's admin connection died with the restart
-        try:
-            pg_server.drop_database(name)
-            break
-        except Exception:
-            if attempt:
-                raise
-
-
 @pytest.mark.pg
 def test_the_banner_shows_while_the_database_is_away_and_the_call_is_saved_once(
-    qtbot: QtBot, restartable_pg: Restartable, translations: Translations
+    qtbot: QtBot, restartable_pg: RestartableDatabase, translations: Translations
 ) -> None:
     database = restartable_pg.database
     demo_database(database)
@@ -219,8 +178,7 @@ def test_the_banner_shows_while_the_database_is_away_and_the_call_is_saved_once(
     workspace.outcome_panel.select("callback")
     workspace.outcome_panel.set_callback_time(dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
 
-    restartable_pg.server.stop()
-    restartable_pg.running = False
+    restartable_pg.stop()
     workspace.outcome_panel.save_button.click()
     qtbot.waitUntil(lambda: workspace.call is None, timeout=30_000)
     assert workspace.connection_banner.isVisible()
@@ -231,8 +189,7 @@ def test_the_banner_shows_while_the_database_is_away_and_the_call_is_saved_once(
     assert [draft.client_uuid for draft in kept] == [call.client_uuid]
     assert kept[0].answers and kept[0].disposition == "callback"
 
-    restartable_pg.server.start()
-    restartable_pg.running = True
+    restartable_pg.start()
     qtbot.waitUntil(lambda: not workspace.connection_banner.isVisible(), timeout=30_000)
     assert workspace.pending.pending() == []
     with database.session() as session:

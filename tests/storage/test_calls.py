@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from operator_app.core.roles import Actor, Role
 from operator_app.core.users import UserService
 from operator_app.storage.base import Base
 from operator_app.storage.database import Database
-from operator_app.storage.migrate import upgrade
 from operator_app.storage.models import (
     AuditEntry,
     CallAttempt,
@@ -44,7 +42,7 @@ from operator_app.storage.models import (
     ScriptAnswer,
     Task,
 )
-from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
+from tests.conftest import RestartableDatabase
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -373,53 +371,6 @@ def test_a_pending_callback_is_checked_against_the_first_save_attempt(
 
 
 # --- the connection drops mid-call (real PostgreSQL, stopped and started) -----------------
-
-
-@dataclass
-class RestartableDatabase:
-    server: ThrowawayPostgres
-    database: Database
-    running: bool = True
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.running = False
-
-    def start(self) -> None:
-        self.server.start()
-        self.running = True
-
-
-@pytest.fixture
-def restartable_pg(pg_server: PostgresForTests) -> Iterator[RestartableDatabase]:
-    own = None if pg_server.server is not None else ThrowawayPostgres()
-    if own is not None:
-        own.init()
-        own.start()
-    server = pg_server.server or own
-    assert server is not None
-    if own is None:
-        name = pg_server.create_database()
-        url = pg_server.database_url(name)
-    else:
-        name, url = "postgres", own.url
-    database = Database(url)
-    upgrade(database.engine)
-    handle = RestartableDatabase(server, database)
-    yield handle
-    database.dispose()
-    if not handle.running:
-        handle.start()
-    if own is not None:
-        own.remove()
-        return
-    for attempt in range(2):  # the suite's admin connection died with the restart
-        try:
-            pg_server.drop_database(name)
-            break
-        except Exception:
-            if attempt:
-                raise
 
 
 @pytest.mark.pg

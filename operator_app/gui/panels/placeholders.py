@@ -19,7 +19,8 @@ class _Placeholder(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        raise NotImplementedError
+        """Subclasses say what their workspace will hold; this is the generic wording."""
+        self.empty_state.set_texts(self.next_release(), "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
