@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from operator_app.core.errors import OperatorAppError, ValidationFailed
 from operator_app.core.settings import AppSettings
@@ -27,6 +26,7 @@ from operator_app.core.users import UserService
 from operator_app.gui.error_text import error_text
 from operator_app.gui.i18n import Translations
 from operator_app.gui.icons import app_icon
+from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.database_line import DatabaseLine
 from operator_app.gui.widgets.dialog_header import DialogHeader
 from operator_app.gui.widgets.forms import add_labelled_row, set_form_labels
@@ -87,6 +87,7 @@ class FirstRunDialog(QDialog):
         page = QWidget()
         self._choice_text = QLabel()
         self._choice_text.setWordWrap(True)
+        self._demo_task: BackgroundTask | None = None
         self.demo_button = QCommandLinkButton()
         self.demo_button.clicked.connect(self.create_demo)
         self.empty_button = QCommandLinkButton()
@@ -144,8 +145,9 @@ class FirstRunDialog(QDialog):
         self.demo_button.setText(self.tr("Create the demo workspace"))
         self.demo_button.setDescription(
             self.tr(
-                "A demo campaign with a call script, about 200 leads in two lists and one "
-                "user per role (operator, seller, supervisor, admin; password “demo”). "
+                "Three demo campaigns with their call scripts (a credit broker, a clinic, "
+                "a B2B offer), about 250 leads in four lists and one user per role "
+                "(operator, seller, supervisor, admin; password “demo”). "
                 "The quickest way to see the app at work."
             )
         )
@@ -200,22 +202,40 @@ class FirstRunDialog(QDialog):
         return self._pages.currentIndex() == 1
 
     def create_demo(self) -> None:
+        """Create the demo off the UI thread (a second or two): the window keeps painting."""
         from operator_app.core.demo import create_demo_workspace
 
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            summary = create_demo_workspace(self._database)
-        except (OperatorAppError, SQLAlchemyError) as error:
-            log.exception("creating the demo workspace failed")
-            text = error_text(error) if isinstance(error, OperatorAppError) else str(error)
-            self.choice_error.show_error(
-                self.tr("The demo workspace could not be created: {error}").format(error=text)
-            )
+        if self._demo_task is not None:
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        database = self._database
+        task = BackgroundTask(lambda _context: create_demo_workspace(database), parent=self)
+        task.succeeded.connect(self._demo_created)
+        task.failed.connect(self._demo_failed)
+        task.finished.connect(self._demo_finished)
+        self._demo_task = task
+        self.choice_error.clear_error()
+        self.demo_button.setEnabled(False)
+        self.empty_button.setEnabled(False)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        task.start()
+
+    def _demo_created(self, summary: object) -> None:
         self.accept()
         self.demo_created.emit(summary)
+
+    def _demo_failed(self, error: object) -> None:
+        if isinstance(error, BaseException):
+            log.error("creating the demo workspace failed", exc_info=error)
+        text = error_text(error) if isinstance(error, OperatorAppError) else str(error)
+        self.choice_error.show_error(
+            self.tr("The demo workspace could not be created: {error}").format(error=text)
+        )
+
+    def _demo_finished(self) -> None:
+        QGuiApplication.restoreOverrideCursor()
+        self._demo_task = None
+        self.demo_button.setEnabled(True)
+        self.empty_button.setEnabled(True)
 
     def create_admin(self) -> None:
         if self.password.text() != self.password_again.text():

@@ -400,7 +400,7 @@
 <context>
     <name>EditorsPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+86"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+87"/>
         <source>Scripts and criteria</source>
         <translation type="unfinished"></translation>
     </message>
@@ -593,7 +593,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../operator_app/gui/first_run.py" line="+138"/>
+        <location filename="../../operator_app/gui/first_run.py" line="+139"/>
         <source>Welcome — Call centre workstation</source>
         <translation type="unfinished"></translation>
     </message>
@@ -619,11 +619,11 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>A demo campaign with a call script, about 200 leads in two lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
+        <source>Three demo campaigns with their call scripts (a credit broker, a clinic, a B2B offer), about 250 leads in four lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Start empty: create the administrator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -683,12 +683,12 @@ or choose it with Browse… (Alt+B).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+51"/>
         <source>The demo workspace could not be created: {error}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The passwords do not match.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -400,7 +400,7 @@
 <context>
     <name>EditorsPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+86"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+87"/>
         <source>Scripts and criteria</source>
         <translation>Скрипты и критерии</translation>
     </message>
@@ -594,7 +594,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../operator_app/gui/first_run.py" line="+138"/>
+        <location filename="../../operator_app/gui/first_run.py" line="+139"/>
         <source>Welcome — Call centre workstation</source>
         <translation>Добро пожаловать — Рабочее место колл-центра</translation>
     </message>
@@ -620,11 +620,11 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>A demo campaign with a call script, about 200 leads in two lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
-        <translation>Демо-кампания со скриптом звонка, около 200 лидов в двух базах и по одному пользователю на каждую роль (operator, seller, supervisor, admin; пароль «demo»). Самый быстрый способ увидеть приложение в работе.</translation>
+        <source>Three demo campaigns with their call scripts (a credit broker, a clinic, a B2B offer), about 250 leads in four lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
+        <translation>Три демо-кампании со скриптами звонков (кредитный брокер, клиника, B2B-предложение), около 250 лидов в четырёх базах и по одному пользователю на каждую роль (operator, seller, supervisor, admin; пароль «demo»). Самый быстрый способ увидеть приложение в работе.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Start empty: create the administrator</source>
         <translation>Начать с нуля: создать администратора</translation>
     </message>
@@ -684,12 +684,12 @@ or choose it with Browse… (Alt+B).</source>
         <translation>Выйти</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+51"/>
         <source>The demo workspace could not be created: {error}</source>
         <translation>Не удалось создать демо-пространство: {error}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
     </message>

@@ -195,3 +195,17 @@ def test_closing_the_main_window_quits_but_signing_out_does_not(
     window = sign_in(qtbot, flow, "boss")
     with qtbot.waitSignal(flow.finished):
         window.quit_action.trigger()
+
+
+def test_the_demo_is_created_off_the_ui_thread_and_opens_sign_in(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    dialog = FirstRunDialog(sqlite_db, AppSettings.load(), translations)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.demo_created, timeout=60_000) as created:
+        dialog.demo_button.click()
+        # The click returns at once; the buttons wait for the work to finish.
+        assert not dialog.demo_button.isEnabled()
+        assert not dialog.empty_button.isEnabled()
+    assert "admin" in created.args[0].describe()
+    assert UserService(sqlite_db).has_users()
