@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
 from operator_app import __version__
 from operator_app.core.errors import OperatorAppError
 from operator_app.core.settings import LANGUAGES, AppSettings
@@ -26,9 +28,24 @@ class CommandError(Exception):
         self.exit_code = exit_code
 
 
+def one_line(error: object) -> str:
+    """An error's text folded onto one line (driver messages span several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def database_failed(database: Database, error: DBAPIError) -> CommandError:
+    return CommandError(
+        f"{describe_url(database.url)}: the database failed: {one_line(error.orig)}", EXIT_FAILED
+    )
+
+
 def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
+    """The database of --db (or its defaults), migrated; any failure is one CommandError line."""
     url = resolve_database_url(getattr(args, "db", None), AppSettings.load().database_url)
-    database = Database(url)
+    try:
+        database = Database(url)
+    except ArgumentError as error:
+        raise CommandError(f"--db: {one_line(error)}", EXIT_UNUSABLE_INPUT) from error
     resources: ExitStack = args.resources
     resources.callback(database.dispose)
     if migrate:
@@ -36,6 +53,10 @@ def open_database(args: argparse.Namespace, *, migrate: bool = True) -> Database
             upgrade(database.engine)
         except (SchemaTooNewError, ForeignDatabaseError) as error:
             raise CommandError(f"{describe_url(url)}: {error}") from error
+        except DBAPIError as error:
+            raise CommandError(
+                f"cannot open the database: {one_line(error.orig)}", EXIT_FAILED
+            ) from error
     return database
 
 

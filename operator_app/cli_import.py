@@ -14,16 +14,22 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
 
-from operator_app.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, CommandError
+from operator_app.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_UNUSABLE_INPUT,
+    CommandError,
+    database_failed,
+)
 from operator_app.core.column_mapping import ColumnMapping, MappingError, suggest_mapping
 from operator_app.core.errors import ValidationFailed
 from operator_app.core.importing.service import import_list, saved_mapping
 from operator_app.core.importing.types import ImportOptions, ImportReport
 from operator_app.core.roles import Actor, Role
 from operator_app.core.tabular import Table, TableError, open_table, write_rejected_rows
-from operator_app.storage.database import Database, describe_url
+from operator_app.storage.database import Database
 from operator_app.storage.repositories.import_queries import first_active_admin_id
 
 __all__ = ["NO_USER_ID", "run_import_command", "system_actor"]
@@ -60,7 +66,7 @@ def run_import_command(
     rejected_out = None if args.rejected_out is None else Path(args.rejected_out)
     if rejected_out is not None:
         _check_writable(rejected_out)
-    database = _connect(args, open_database)
+    database = open_database(args)
     try:
         options = ImportOptions(
             list_name=args.list_name,
@@ -79,10 +85,7 @@ def run_import_command(
         except TableError as error:
             raise CommandError(str(error), EXIT_UNUSABLE_INPUT) from error
         except DBAPIError as error:
-            raise CommandError(
-                f"{describe_url(database.url)}: the database failed: {_one_line(error.orig)}",
-                EXIT_FAILED,
-            ) from error
+            raise database_failed(database, error) from error
     finally:
         database.dispose()
 
@@ -123,19 +126,6 @@ def _check_writable(path: Path) -> None:
         raise CommandError(f"{path}: the file cannot be written here", EXIT_UNUSABLE_INPUT)
 
 
-def _connect(
-    args: argparse.Namespace, open_database: Callable[[argparse.Namespace], Database]
-) -> Database:
-    try:
-        return open_database(args)
-    except ArgumentError as error:
-        raise CommandError(f"--db: {_one_line(error)}", EXIT_UNUSABLE_INPUT) from error
-    except DBAPIError as error:
-        raise CommandError(
-            f"cannot open the database: {_one_line(error.orig)}", EXIT_FAILED
-        ) from error
-
-
 def _mapping(database: Database, table: Table) -> ColumnMapping:
     """The mapping saved for this file's name when it fits the file, else one from the headers."""
     saved = saved_mapping(database, table.info.path.name)
@@ -171,7 +161,3 @@ def _print_report(path: Path, list_name: str, report: ImportReport) -> None:
     digits = max(len(str(value)) for value in counts.values())
     for key, value in counts.items():
         print(f"{key + ':':<{width}} {value:>{digits}}  ({_COUNT_NOTES[key]})")
-
-
-def _one_line(error: object) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

@@ -10,13 +10,19 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DBAPIError
 
-from operator_app.cli import EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE_INPUT, CommandError
+from operator_app.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_UNUSABLE_INPUT,
+    CommandError,
+    database_failed,
+)
 from operator_app.cli_import import system_actor
 from operator_app.core.scripts import export_scripts, import_script
 from operator_app.core.scripts_format import ScriptFormatError
-from operator_app.storage.database import Database, describe_url
+from operator_app.storage.database import Database
 
 __all__ = ["run_scripts_export", "run_scripts_import"]
 
@@ -26,13 +32,13 @@ OpenDatabase = Callable[[argparse.Namespace], Database]
 def run_scripts_import(args: argparse.Namespace, open_database: OpenDatabase) -> int:
     path = Path(args.path)
     text = _read(path)
-    database = _connect(args, open_database)
+    database = open_database(args)
     try:
         name, version = import_script(database, system_actor(database), text)
     except ScriptFormatError as error:
         raise CommandError(f"{path}: {error}", EXIT_UNUSABLE_INPUT) from error
     except DBAPIError as error:
-        raise _database_failed(database, error) from error
+        raise database_failed(database, error) from error
     print(f"Imported «{name}» from {path.name} as version {version}")
     return EXIT_OK
 
@@ -41,11 +47,11 @@ def run_scripts_export(args: argparse.Namespace, open_database: OpenDatabase) ->
     directory = Path(args.directory)
     if directory.exists() and not directory.is_dir():
         raise CommandError(f"{directory}: this is a file, not a folder", EXIT_UNUSABLE_INPUT)
-    database = _connect(args, open_database)
+    database = open_database(args)
     try:
         paths = export_scripts(database, directory)
     except DBAPIError as error:
-        raise _database_failed(database, error) from error
+        raise database_failed(database, error) from error
     except OSError as error:
         raise CommandError(f"{directory}: cannot write: {error.strerror}", EXIT_FAILED) from error
     for path in paths:
@@ -65,24 +71,3 @@ def _read(path: Path) -> str:
         ) from error
     except OSError as error:
         raise CommandError(f"{path}: cannot read: {error.strerror}", EXIT_UNUSABLE_INPUT) from error
-
-
-def _connect(args: argparse.Namespace, open_database: OpenDatabase) -> Database:
-    try:
-        return open_database(args)
-    except ArgumentError as error:
-        raise CommandError(f"--db: {_one_line(error)}", EXIT_UNUSABLE_INPUT) from error
-    except DBAPIError as error:
-        raise CommandError(
-            f"cannot open the database: {_one_line(error.orig)}", EXIT_FAILED
-        ) from error
-
-
-def _database_failed(database: Database, error: DBAPIError) -> CommandError:
-    return CommandError(
-        f"{describe_url(database.url)}: the database failed: {_one_line(error.orig)}", EXIT_FAILED
-    )
-
-
-def _one_line(error: object) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

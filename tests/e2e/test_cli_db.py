@@ -58,3 +58,20 @@ def test_a_newer_schema_is_refused_with_one_clear_line(
     assert len(err.splitlines()) == 1
     assert "newer than this version of operator_app" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("url", "exit_code", "says"),
+    [
+        ("nonsense://x", 2, "--db:"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", 1, "cannot open the database"),
+    ],
+)
+def test_an_unusable_database_url_is_one_line_not_a_traceback(
+    url: str, exit_code: int, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in (["db", "upgrade"], ["demo"]):
+        assert main([*command, "--db", url]) == exit_code
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1
+        assert says in err
