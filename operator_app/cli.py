@@ -92,6 +92,18 @@ def _scripts_export(args: argparse.Namespace) -> int:
     return run_scripts_export(args, open_database)
 
 
+def _campaigns_import(args: argparse.Namespace) -> int:
+    from operator_app.cli_campaigns import run_campaigns_import
+
+    return run_campaigns_import(args, open_database)
+
+
+def _campaigns_export(args: argparse.Namespace) -> int:
+    from operator_app.cli_campaigns import run_campaigns_export
+
+    return run_campaigns_export(args, open_database)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from operator_app.app import run_gui
 
@@ -158,6 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
     scripts_import.add_argument("path", metavar="FILE", help="the script's YAML file")
     _db_option(scripts_import, inherited=True)
     scripts_import.set_defaults(handler=_scripts_import)
+
+    campaigns = commands.add_parser("campaigns", help="exchange campaign settings as YAML files")
+    campaigns_commands = campaigns.add_subparsers(
+        title="campaigns commands", metavar="ACTION", required=True
+    )
+    campaigns_export = campaigns_commands.add_parser(
+        "export", help="write every campaign to DIR, one file each"
+    )
+    campaigns_export.add_argument("directory", metavar="DIR", help="the folder to write to")
+    _db_option(campaigns_export, inherited=True)
+    campaigns_export.set_defaults(handler=_campaigns_export)
+    campaigns_import = campaigns_commands.add_parser(
+        "import", help="create or update the campaign a file describes"
+    )
+    campaigns_import.add_argument("path", metavar="FILE", help="the campaign's YAML file")
+    _db_option(campaigns_import, inherited=True)
+    campaigns_import.set_defaults(handler=_campaigns_import)
     return parser
 
 

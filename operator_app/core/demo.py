@@ -1,11 +1,15 @@
 """The demo workspace: a working app for a newcomer in one command or one click.
 
-One transaction creates a user per role; three campaigns, one per shipped Russian call script
-(a two-step credit-broker office visit, a one-step cyclic clinic booking, a B2B cold call to
-decision makers), each with its calling hours and outcomes; two offices with bookable
-resources; and lead lists of made-up clients — two of about a hundred for the credit broker
-and a couple of dozen for each of the others, so the operator's queue mixes all three. The data is deterministic for a given seed. What the
-workspace holds is described by the specs in demo_data.workspace; this module writes them.
+One transaction creates a user per role; five campaigns — four imported from the shipped
+campaign presets through the campaign-file import (a two-step credit-broker office visit and a
+two-step B2B fuel-card service, both with their Russian call scripts, a two-step property
+developer and a one-step car dealer, each with verification criteria) and a one-step cyclic
+clinic booking with its script — each with its calling hours and outcomes; two offices with
+bookable resources; lead lists of made-up clients (two of about a hundred for the credit
+broker, smaller ones for the others), so the operator's queue mixes them all; and a few
+verified leads, one with an overridden verdict. The data is deterministic for a given seed.
+What the workspace holds is described by the specs in demo_data.workspace; this module
+writes them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from operator_app.core.campaign_config import apply_campaign
+from operator_app.core.campaign_format import CampaignDocument, load_campaign
 from operator_app.core.demo_data.leads import DemoCompany, DemoLead, generate_list
 from operator_app.core.demo_data.phones import landline_phone
 from operator_app.core.demo_data.workspace import (
@@ -26,19 +32,30 @@ from operator_app.core.demo_data.workspace import (
     DEMO_OFFICES,
     DEMO_PASSWORD,
     DEMO_USERS,
+    DEMO_VERIFICATIONS,
     DO_NOT_CALL_REASON,
     LIST_OWNER_LOGIN,
     CampaignSpec,
     ListSpec,
     OfficeSpec,
+    VerificationSpec,
 )
 from operator_app.core.errors import OperatorAppError
 from operator_app.core.passwords import hash_password
 from operator_app.core.roles import Role
 from operator_app.core.scripts_format import ScriptDocument, load_script, to_document
+from operator_app.core.verification.criteria import criteria_from_data, reasons_from_data
+from operator_app.core.verification.verdict import (
+    Verdict,
+    answer_to_data,
+    compute_verdict,
+    decide_final_verdict,
+    parse_answers,
+)
 from operator_app.resources import resource_path
 from operator_app.storage.audit import act_as
 from operator_app.storage.database import Database
+from operator_app.storage.lead_states import LeadState
 from operator_app.storage.models import (
     CalendarException,
     CallingHours,
@@ -55,8 +72,10 @@ from operator_app.storage.models import (
     Script,
     ScriptVersion,
     User,
+    Verification,
     WorkingHours,
 )
+from operator_app.storage.repositories import verification_queries
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -100,8 +119,8 @@ class DemoUser:
 class DemoCampaign:
     name: str
     model: str  # one-step | two-step
-    script: str
-    script_version: int
+    script: str | None
+    script_version: int | None
     dispositions: int
     is_b2b: bool = False
     is_cyclic: bool = False
@@ -137,6 +156,8 @@ class DemoSummary:
     offices: tuple[DemoOffice, ...]
     lists: tuple[DemoList, ...]
     companies: int
+    verifications: int = 0  # verified leads
+    overridden: int = 0  # of them, with the operator's override
 
     @property
     def leads(self) -> int:
@@ -149,8 +170,13 @@ class DemoSummary:
     def describe(self) -> str:
         lines = ["Demo workspace created."]
         lines += [
-            f"  Campaign «{c.name}» ({c.kind}): script «{c.script}» version "
-            f"{c.script_version}, {c.dispositions} call outcomes"
+            f"  Campaign «{c.name}» ({c.kind}): "
+            + (
+                "no script"
+                if c.script is None
+                else f"script «{c.script}» version {c.script_version}"
+            )
+            + f", {c.dispositions} call outcomes"
             for c in self.campaigns
         ]
         lines += [f"  Office «{o.name}»: {o.resources} bookable resources" for o in self.offices]
@@ -159,7 +185,10 @@ class DemoSummary:
             f"{item.leads} leads, {item.blocked} on the do-not-call list"
             for item in self.lists
         ]
-        lines.append(f"  {self.leads} leads in total, {self.companies} companies")
+        lines.append(
+            f"  {self.leads} leads in total, {self.companies} companies, "
+            f"{self.verifications} verified ({self.overridden} with an overridden verdict)"
+        )
         logins = ", ".join(f"{user.login} ({user.display_name})" for user in self.users)
         lines.append(f'  Sign in as {logins} with the password "{self.password}"')
         return "\n".join(lines)
@@ -170,6 +199,7 @@ class _Plan:
     """Everything the demo writes, prepared before the transaction opens."""
 
     scripts: dict[str, ScriptDocument]  # by file name under resources/scripts/
+    presets: dict[str, CampaignDocument]  # by file name under resources/campaigns/
     password_hash: str
     office_phones: dict[str, str]  # by office name
     lists: tuple[tuple[ListSpec, list[DemoLead]], ...]
@@ -182,6 +212,14 @@ def _plan(seed: int) -> _Plan:
             resource_path("scripts", spec.script_file).read_text(encoding="utf-8")
         )
         for spec in DEMO_CAMPAIGNS
+        if spec.script_file is not None
+    }
+    presets = {
+        spec.preset_file: load_campaign(
+            resource_path("campaigns", spec.preset_file).read_text(encoding="utf-8")
+        )
+        for spec in DEMO_CAMPAIGNS
+        if spec.preset_file is not None
     }
     taken_phones: set[str] = set()
     taken_inns: set[str] = set()
@@ -205,6 +243,7 @@ def _plan(seed: int) -> _Plan:
     )
     return _Plan(
         scripts=scripts,
+        presets=presets,
         # scrypt is slow on purpose: hash before the transaction so it holds no lock meanwhile,
         # and once — the demo password is public, so one salt for all hides nothing.
         password_hash=hash_password(DEMO_PASSWORD),
@@ -247,6 +286,17 @@ def _refuse_if_present(session: Session, plan: _Plan) -> None:
             raise DemoNameTaken(what, value)
 
 
+def _state(demo: DemoLead, verification: Verification | None) -> str:
+    """A new lead's state; a verified one is a lead, or closed as non-target."""
+    if demo.blocked:
+        return LeadState.BLOCKED.value
+    if verification is None:
+        return LeadState.NEW.value
+    if verification.verdict == Verdict.NON_TARGET.value:
+        return LeadState.NOT_TARGET.value
+    return LeadState.LEAD.value
+
+
 class _Writer:
     def __init__(self, session: Session, plan: _Plan) -> None:
         self.session = session
@@ -255,6 +305,7 @@ class _Writer:
         self.scripts: dict[str, tuple[Script, ScriptVersion]] = {}
         self.campaigns: dict[str, Campaign] = {}
         self.companies: dict[str, Company] = {}
+        self.verifications: list[tuple[Lead, Verification]] = []
 
     def write(self) -> DemoSummary:
         self._users()
@@ -262,6 +313,10 @@ class _Writer:
         campaigns = [self._campaign(spec) for spec in DEMO_CAMPAIGNS]
         offices = [self._office(spec) for spec in DEMO_OFFICES]
         lists = [self._list(spec, leads) for spec, leads in self.plan.lists]
+        self.session.flush()
+        for lead, verification in self.verifications:
+            verification.lead_id = lead.id
+            self.session.add(verification)
         self.session.flush()
         return DemoSummary(
             users=tuple(
@@ -273,6 +328,8 @@ class _Writer:
             offices=tuple(offices),
             lists=tuple(lists),
             companies=len(self.companies),
+            verifications=len(self.verifications),
+            overridden=sum(v.overridden for _lead, v in self.verifications),
         )
 
     def _users(self) -> None:
@@ -309,21 +366,45 @@ class _Writer:
         return script, version
 
     def _campaign(self, spec: CampaignSpec) -> DemoCampaign:
-        script, version = self._script(spec.script_file)
+        script_and_version = None if spec.script_file is None else self._script(spec.script_file)
+        if spec.preset_file is not None:
+            campaign = self._campaign_from_preset(spec)
+        else:
+            campaign = self._campaign_from_spec(spec)
+        campaign.description = spec.description
+        campaign.active = True
+        campaign.settings = {"company_name": spec.company_name, "office_name": spec.office_name}
+        self.session.flush()
+        self.campaigns[spec.name] = campaign
+        return DemoCampaign(
+            spec.name,
+            spec.model.value,
+            None if script_and_version is None else script_and_version[0].name,
+            None if script_and_version is None else script_and_version[1].version,
+            len(spec.dispositions),
+            is_b2b=spec.is_b2b,
+            is_cyclic=spec.is_cyclic,
+        )
+
+    def _campaign_from_preset(self, spec: CampaignSpec) -> Campaign:
+        assert spec.preset_file is not None
+        self.session.flush()  # the preset's script is looked up by name
+        owner_id = self.users[LIST_OWNER_LOGIN].id
+        result = apply_campaign(self.session, self.plan.presets[spec.preset_file], owner_id)
+        return self.session.get_one(Campaign, result.campaign_id)
+
+    def _campaign_from_spec(self, spec: CampaignSpec) -> Campaign:
+        script_id = None if spec.script_file is None else self._script(spec.script_file)[0].id
         campaign = Campaign(
             name=spec.name,
             model=spec.model.value,
             is_b2b=spec.is_b2b,
             is_cyclic=spec.is_cyclic,
             time_zone=spec.time_zone,
-            description=spec.description,
-            script_id=script.id,
-            active=True,
-            settings={"company_name": spec.company_name, "office_name": spec.office_name},
+            script_id=script_id,
         )
         self.session.add(campaign)
         self.session.flush()
-        self.campaigns[spec.name] = campaign
         self.session.add_all(
             CallingHours(
                 campaign_id=campaign.id,
@@ -347,14 +428,31 @@ class _Writer:
             )
             for position, item in enumerate(spec.dispositions)
         )
-        return DemoCampaign(
-            spec.name,
-            spec.model.value,
-            script.name,
-            version.version,
-            len(spec.dispositions),
-            is_b2b=spec.is_b2b,
-            is_cyclic=spec.is_cyclic,
+        return campaign
+
+    def _verdict(self, spec: VerificationSpec, campaign: Campaign) -> Verification:
+        """The verification of one demo lead, made as its operator would (lead_id not set)."""
+        criteria_set = verification_queries.current_criteria_set(self.session, campaign.id)
+        assert criteria_set is not None, f"the demo campaign «{campaign.name}» has no criteria"
+        criteria = criteria_from_data(criteria_set.criteria)
+        answers = parse_answers(criteria, dict(spec.answers))
+        computed = compute_verdict(criteria, answers)
+        final = decide_final_verdict(
+            computed,
+            reasons_from_data(criteria_set.reasons),
+            override_verdict=spec.override_verdict,
+            override_comment=spec.override_comment,
+            reason=spec.reason,
+        )
+        return Verification(
+            criteria_set_id=criteria_set.id,
+            answers={key: answer_to_data(value) for key, value in answers.items()},
+            computed_verdict=computed.verdict.value,
+            verdict=final.verdict.value,
+            overridden=final.overridden,
+            override_comment=final.override_comment,
+            reason=final.reason,
+            verified_by_id=self.users["operator"].id,
         )
 
     def _office(self, spec: OfficeSpec) -> DemoOffice:
@@ -422,8 +520,16 @@ class _Writer:
         contacts = [self._contact(demo_lead) for demo_lead in leads]
         self.session.add_all(contacts)
         self.session.flush()
-        for demo_lead, contact in zip(leads, contacts, strict=True):
-            self._phones_and_lead(demo_lead, contact.id, lead_list, campaign)
+        verified = {
+            item.lead_index: self._verdict(item, campaign)
+            for item in DEMO_VERIFICATIONS
+            if item.list_name == spec.name
+        }
+        for index, (demo_lead, contact) in enumerate(zip(leads, contacts, strict=True)):
+            verification = verified.get(index)
+            lead = self._phones_and_lead(demo_lead, contact.id, lead_list, campaign, verification)
+            if verification is not None:
+                self.verifications.append((lead, verification))
         return DemoList(
             spec.name, spec.campaign, spec.abc_class, spec.priority, len(leads), blocked
         )
@@ -445,8 +551,13 @@ class _Writer:
         )
 
     def _phones_and_lead(
-        self, demo: DemoLead, contact_id: int, lead_list: LeadList, campaign: Campaign
-    ) -> None:
+        self,
+        demo: DemoLead,
+        contact_id: int,
+        lead_list: LeadList,
+        campaign: Campaign,
+        verification: Verification | None,
+    ) -> Lead:
         self.session.add_all(
             Phone(
                 contact_id=contact_id,
@@ -469,16 +580,16 @@ class _Writer:
                 )
             )
         # The audit hook writes each lead's "created" row when the session flushes.
-        self.session.add(
-            Lead(
-                contact_id=contact_id,
-                campaign_id=campaign.id,
-                list_id=lead_list.id,
-                state="blocked" if demo.blocked else "new",
-                source="list",
-                priority=lead_list.priority,
-            )
+        lead = Lead(
+            contact_id=contact_id,
+            campaign_id=campaign.id,
+            list_id=lead_list.id,
+            state=_state(demo, verification),
+            source="list",
+            priority=lead_list.priority,
         )
+        self.session.add(lead)
+        return lead
 
     def _company(self, demo: DemoCompany) -> None:
         if demo.inn not in self.companies:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from operator_app.appdirs import app_data_dir
 from operator_app.storage import audit as _audit  # noqa: F401 - registers the lead-state audit hook
+from operator_app.storage import client_zones as _client_zones  # noqa: F401 - registers its hook
 
 DB_ENV_VAR = "OPERATOR_APP_DB"
 SQLITE_FILE_NAME = "operator_app.sqlite3"

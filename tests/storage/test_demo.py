@@ -19,6 +19,7 @@ from operator_app.core.phones import normalize_phone
 from operator_app.core.roles import Role
 from operator_app.core.scripts_format import StageKind, from_document, load_script
 from operator_app.core.users import UserService
+from operator_app.core.verification.service import VerificationService
 from operator_app.resources import resource_path
 from operator_app.storage.base import Base
 from operator_app.storage.database import Database
@@ -29,6 +30,7 @@ from operator_app.storage.models import (
     Campaign,
     Company,
     Contact,
+    CriteriaSet,
     Disposition,
     DoNotCall,
     Lead,
@@ -39,12 +41,15 @@ from operator_app.storage.models import (
     Script,
     ScriptVersion,
     User,
+    Verification,
     WorkingHours,
 )
 
 CAMPAIGN = "Кредитный брокер — визит в офис"
 CLINIC = "Стоматология — плановый осмотр"
 B2B = "Топливные карты — B2B"
+DEVELOPER = "Застройщик — ЖК «Северный парк»"
+CAR_DEALER = "Автосалон — новые автомобили"
 DISPOSITION_CODES = {
     "no_answer", "busy", "wrong_number", "voicemail", "callback",
     "not_target", "refused", "do_not_call", "lead", "visit_booked",
@@ -196,8 +201,14 @@ def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
         blocked_numbers = set(session.scalars(select(DoNotCall.e164)))
         campaign_ids = dict(session.execute(select(Campaign.name, Campaign.id)).tuples().all())
 
-    assert len(lists) == 4
-    sizes = {CAMPAIGN: (80, 120), CLINIC: (20, 30), B2B: (20, 30)}
+    assert len(lists) == 6
+    sizes = {
+        CAMPAIGN: (80, 120),
+        CLINIC: (20, 30),
+        B2B: (20, 30),
+        DEVELOPER: (10, 15),
+        CAR_DEALER: (10, 15),
+    }
     per_campaign = Counter(lead.campaign_id for lead in leads)
     assert set(per_campaign) == set(campaign_ids.values())
     assert 180 <= per_campaign[campaign_ids[CAMPAIGN]] <= 220
@@ -210,9 +221,9 @@ def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
         assert low <= len(in_list) <= high
         assert all(lead.campaign_id == lead_list.campaign_id for lead in in_list)
     assert [(x.abc_class, x.priority) for x in lists] == [
-        ("A", 80), ("A", 70), ("B", 60), ("B", 50),
+        ("A", 80), ("A", 70), ("B", 60), ("B", 50), ("B", 40), ("C", 30),
     ]  # fmt: skip
-    assert 200 <= len(leads) <= 260
+    assert 220 <= len(leads) <= 300
     assert summary.leads == len(leads)
 
     assert len({p.e164 for p in phones}) == len(phones)
@@ -243,7 +254,8 @@ def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
 
     priority_of = {x.id: x.priority for x in lists}
     states = Counter(lead.state for lead in leads)
-    assert set(states) == {"new", "blocked"} and 2 <= states["blocked"] <= 10
+    assert set(states) == {"new", "blocked", "lead", "not_target"}
+    assert 2 <= states["blocked"] <= 10 and states["lead"] + states["not_target"] == 5
     for lead in leads:
         assert lead.priority == priority_of[lead.list_id or 0]
         numbers = {p.e164 for p in phones if p.contact_id == lead.contact_id}
@@ -334,7 +346,7 @@ def test_the_summary_names_the_logins_and_the_password(db: Database) -> None:
     assert CAMPAIGN in text
     assert CLINIC in text and B2B in text
     assert "one-step, cyclic" in text and "two-step, B2B" in text
-    assert 3 <= len(text.splitlines()) <= 14
+    assert 3 <= len(text.splitlines()) <= 18
 
 
 def test_b2b_leads_are_companies_reached_through_people_with_positions(db: Database) -> None:
@@ -360,3 +372,32 @@ def test_b2b_leads_are_companies_reached_through_people_with_positions(db: Datab
         assert inn is not None and normalize_inn(inn) == inn
     assert any(role == "decision_maker" for _p, role, _i, _n in rows)
     assert clinic_companies == 0  # the clinic calls its own patients, not companies
+
+
+def test_preset_campaigns_have_criteria_and_a_few_leads_are_verified(db: Database) -> None:
+    summary = create_demo_workspace(db)
+    with db.session() as session:
+        with_criteria = set(
+            session.scalars(
+                select(Campaign.name).join(CriteriaSet, CriteriaSet.campaign_id == Campaign.id)
+            )
+        )
+        rows = session.execute(
+            select(Verification, Lead.state).join(Lead, Lead.id == Verification.lead_id)
+        ).all()
+        operator = session.scalars(select(User.id).where(User.login == "operator")).one()
+    assert with_criteria == {CAMPAIGN, B2B, DEVELOPER, CAR_DEALER}
+    assert (summary.verifications, summary.overridden) == (5, 1)
+    assert len(rows) == 5
+    for verification, state in rows:
+        assert verification.verified_by_id == operator
+        assert state == ("lead" if verification.verdict == "target" else "not_target")
+        assert (verification.reason is None) == (verification.verdict == "target")
+    (overridden,) = [v for v, _state in rows if v.overridden]
+    assert (overridden.computed_verdict, overridden.verdict) == ("non_target", "target")
+    assert overridden.override_comment
+    assert {v.verdict for v, _state in rows} == {"target", "non_target"}
+    views = VerificationService(db).overrides_for_review(
+        UserService(db).authenticate("supervisor", summary.password)
+    )
+    assert [view.id for view in views] == [overridden.id]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from operator_app.core.campaign_format import load_campaign
 from operator_app.core.company_ids import normalize_inn
 from operator_app.core.demo_data.inn import check_digit, company_inn, person_inn
 from operator_app.core.demo_data.leads import generate_list
@@ -17,9 +18,12 @@ from operator_app.core.demo_data.workspace import (
     DEMO_CAMPAIGNS,
     DEMO_LISTS,
     DEMO_OFFICES,
+    DEMO_VERIFICATIONS,
     FUEL_CARDS_COMPANIES,
 )
 from operator_app.core.phones import PhoneKind, normalize_phone
+from operator_app.core.scripts_format import load_script
+from operator_app.resources import resource_path
 
 
 def test_check_digits_of_known_inns() -> None:
@@ -109,9 +113,9 @@ def test_lists_share_no_phone_or_inn() -> None:
 def test_each_campaign_has_a_list_and_every_list_a_campaign() -> None:
     campaigns = {campaign.name for campaign in DEMO_CAMPAIGNS}
     assert {spec.campaign for spec in DEMO_LISTS} == campaigns
-    assert len(campaigns) == 3
-    assert 200 <= sum(spec.size for spec in DEMO_LISTS) <= 260
-    scripts = {campaign.script_file for campaign in DEMO_CAMPAIGNS}
+    assert len(campaigns) == 5
+    assert 220 <= sum(spec.size for spec in DEMO_LISTS) <= 300
+    scripts = {campaign.script_file for campaign in DEMO_CAMPAIGNS} - {None}
     assert scripts == {
         "credit_broker_visit.ru.yaml",
         "clinic_booking.ru.yaml",
@@ -135,3 +139,33 @@ def test_every_b2b_lead_has_a_valid_company_and_a_position() -> None:
         assert lead.position and lead.role in {"decision_maker", "influencer"}
     custom = [lead.custom_fields for lead in leads if lead.custom_fields]
     assert all("Машин в автопарке" in fields for fields in custom)
+
+
+def test_every_preset_ships_as_a_demo_campaign_that_says_what_its_preset_says() -> None:
+    presets = {c.preset_file for c in DEMO_CAMPAIGNS} - {None}
+    assert presets == {p.name for p in resource_path("campaigns").glob("*.yaml")}
+    for spec in DEMO_CAMPAIGNS:
+        if spec.preset_file is None:
+            continue
+        doc = load_campaign(resource_path("campaigns", spec.preset_file).read_text("utf-8"))
+        assert (doc.name, doc.model, doc.b2b, doc.cyclic, doc.time_zone) == (
+            spec.name,
+            spec.model,
+            spec.is_b2b,
+            spec.is_cyclic,
+            spec.time_zone,
+        )
+        hours = [(i.weekday, i.starts, i.ends) for i in doc.calling_hours]
+        assert hours == sorted((i.weekday, i.starts, i.ends) for i in spec.calling_hours)
+        assert doc.dispositions == spec.dispositions
+        script = None
+        if spec.script_file is not None:
+            script = load_script(resource_path("scripts", spec.script_file).read_text("utf-8"))
+        assert doc.script == (None if script is None else script.name)
+
+
+def test_demo_verifications_point_at_leads_of_lists_with_criteria() -> None:
+    sizes = {spec.name: spec.size - spec.blocked for spec in DEMO_LISTS}
+    for item in DEMO_VERIFICATIONS:
+        assert 0 <= item.lead_index < sizes[item.list_name]
+    assert sum(item.override_verdict is not None for item in DEMO_VERIFICATIONS) == 1

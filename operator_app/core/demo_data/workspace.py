@@ -1,9 +1,12 @@
 """What the demo workspace holds: its people, campaigns, offices and lead lists, as plain specs.
 
-Three campaigns, one per shipped Russian script: a two-step credit-broker office visit, a
-one-step cyclic clinic booking and a B2B cold call to decision makers.
+Five campaigns: one per shipped campaign preset (resources/campaigns/: a two-step credit-broker
+office visit, a two-step property developer, a one-step car dealer and a two-step B2B
+fuel-card service, each with its verification criteria) and a one-step cyclic clinic booking
+without one. A few leads of the developer's and the car dealer's lists are already verified,
+one of them with the operator's override.
 
-Later features add their demo content (more campaigns, criteria, visits) as more specs here.
+Later features add their demo content (visits, hand-offs) as more specs here.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from operator_app.core.outcomes import DEFAULT_DISPOSITIONS, DispositionSpec
 from operator_app.core.roles import Role
 
 DEMO_PASSWORD = "demo"
-MON, TUE, WED, THU, FRI, SAT = range(6)
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 WEEKDAYS = (MON, TUE, WED, THU, FRI)
 
 
@@ -58,13 +61,16 @@ class CampaignSpec:
     model: CampaignModel
     time_zone: str
     description: str
-    script_file: str  # under resources/scripts/
+    script_file: str | None  # under resources/scripts/
     calling_hours: tuple[Interval, ...]  # in the client's local time
     dispositions: tuple[DispositionSpec, ...]
     company_name: str  # fills {company} in the script
     office_name: str  # the office visits are booked into; fills {office_address}
     is_b2b: bool = False  # its leads are companies, reached through their decision makers
     is_cyclic: bool = False  # the same clients are called again for every next visit
+    # Under resources/campaigns/: the campaign is imported from this preset, which must say
+    # what the fields above say (a unit test checks); the fields stay for the summary.
+    preset_file: str | None = None
 
 
 CREDIT_BROKER = CampaignSpec(
@@ -81,6 +87,7 @@ CREDIT_BROKER = CampaignSpec(
     dispositions=DEFAULT_DISPOSITIONS,
     company_name="Ясный кредит",
     office_name="Офис на Тверской",
+    preset_file="credit_broker.yaml",
 )
 
 CLINIC_CHECKUP = CampaignSpec(
@@ -115,6 +122,39 @@ FUEL_CARDS_B2B = CampaignSpec(
     company_name="ТопливоПро",
     office_name="Офис на Тверской",
     is_b2b=True,
+    preset_file="b2b_subscription.yaml",
+)
+
+PROPERTY_DEVELOPER = CampaignSpec(
+    name="Застройщик — ЖК «Северный парк»",
+    model=CampaignModel.TWO_STEP,
+    time_zone="Europe/Moscow",
+    description=(
+        "Звонки по заявкам с сайта жилого комплекса: оператор уточняет бюджет, способ оплаты и "
+        "сроки покупки и приглашает целевых клиентов в офис продаж, где сделку ведёт менеджер."
+    ),
+    script_file=None,
+    calling_hours=_every(WEEKDAYS, "10:00", "20:00") + _every((SAT, SUN), "11:00", "18:00"),
+    dispositions=DEFAULT_DISPOSITIONS,
+    company_name="Северный парк",
+    office_name="Офис на Тверской",
+    preset_file="property_developer.yaml",
+)
+
+CAR_DEALER = CampaignSpec(
+    name="Автосалон — новые автомобили",
+    model=CampaignModel.ONE_STEP,
+    time_zone="Europe/Moscow",
+    description=(
+        "Звонки тем, кто записался на тест-драйв или оставил заявку на сайте автосалона: "
+        "менеджер сам уточняет бюджет, кредит и трейд-ин и приглашает в салон."
+    ),
+    script_file=None,
+    calling_hours=_every((*WEEKDAYS, SAT), "10:00", "20:00") + _every((SUN,), "11:00", "17:00"),
+    dispositions=DEFAULT_DISPOSITIONS,
+    company_name="АвтоМир",
+    office_name="Офис на Тверской",
+    preset_file="car_dealer.yaml",
 )
 
 
@@ -340,7 +380,131 @@ FUEL_CARDS_COMPANIES = ListSpec(
     company_share=1.0,
 )
 
-DEMO_CAMPAIGNS = (CREDIT_BROKER, CLINIC_CHECKUP, FUEL_CARDS_B2B)
+NEW_BUILDINGS_MOSCOW = ListSpec(
+    name="2026-11 Новостройки Москва — заявки с сайта ЖК",
+    campaign=PROPERTY_DEVELOPER.name,
+    source="Сайт ЖК «Северный парк»: заявки на подбор квартиры",
+    hypothesis=(
+        "Москвичи и жители ближнего Подмосковья, сами оставившие заявку на сайте ЖК: им "
+        "нужна квартира в новостройке, и встреча в офисе продаж с расчётом ипотеки доводит их "
+        "до брони."
+    ),
+    abc_class="B",
+    priority=40,
+    size=12,
+    blocked=0,
+    purchase="mortgage",
+    cities=((geo.MOSCOW, 8), (geo.KHIMKI, 2), (geo.MYTISHCHI, 2)),
+    landline_share=0.05,
+    company_share=0.0,
+)
+
+TEST_DRIVES_MOSCOW = ListSpec(
+    name="2026-11 Автосалон Москва — записи на тест-драйв",
+    campaign=CAR_DEALER.name,
+    source="Сайт автосалона: записи на тест-драйв",
+    hypothesis=(
+        "Записавшиеся на тест-драйв уже выбрали класс машины: звонок с расчётом кредита и "
+        "оценкой трейд-ина переводит интерес в визит в салон."
+    ),
+    abc_class="C",
+    priority=30,
+    size=12,
+    blocked=0,
+    purchase="car",
+    cities=((geo.MOSCOW, 8), (geo.PODOLSK, 2), (geo.LYUBERTSY, 2)),
+    landline_share=0.05,
+    company_share=0.0,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationSpec:
+    """A lead already verified in the demo: answers as an operator types them."""
+
+    list_name: str
+    lead_index: int  # the lead's position in its generated list
+    answers: tuple[tuple[str, str], ...]
+    reason: str | None = None  # a non-target reason code of the campaign
+    override_verdict: str | None = None
+    override_comment: str | None = None
+
+
+DEMO_VERIFICATIONS = (
+    VerificationSpec(
+        NEW_BUILDINGS_MOSCOW.name,
+        0,
+        (
+            ("budget", "12 500 000"),
+            ("payment", "Ипотека"),
+            ("mortgage_approval", "Одобрена"),
+            ("credit_history", "да"),
+            ("down_payment", "да"),
+            ("market", "Новостройка"),
+            ("deal_date", "15.03.2027"),
+            ("rooms", "2 комнаты"),
+        ),
+    ),
+    VerificationSpec(
+        NEW_BUILDINGS_MOSCOW.name,
+        1,
+        (
+            ("budget", "4 200 000"),
+            ("payment", "Ипотека"),
+            ("down_payment", "нет"),
+            ("market", "Рассматривает оба варианта"),
+        ),
+        reason="small_budget",
+    ),
+    VerificationSpec(
+        TEST_DRIVES_MOSCOW.name,
+        0,
+        (
+            ("budget", "2 800 000"),
+            ("payment", "Кредит"),
+            ("credit_history", "Хорошая"),
+            ("trade_in", "да"),
+            ("models", "Haval Jolion, Chery Tiggo 7 Pro"),
+            ("timing", "В течение месяца"),
+        ),
+    ),
+    VerificationSpec(
+        TEST_DRIVES_MOSCOW.name,
+        1,
+        (
+            ("budget", "900 000"),
+            ("payment", "Кредит"),
+            ("credit_history", "Хорошая"),
+            ("trade_in", "да"),
+            ("timing", "В течение трёх месяцев"),
+        ),
+        override_verdict="target",
+        override_comment=(
+            "Назвал бюджет без учёта трейд-ина: его машину оценят примерно в 600 тыс. ₽, "
+            "вместе выходит на базовую комплектацию."
+        ),
+    ),
+    VerificationSpec(
+        TEST_DRIVES_MOSCOW.name,
+        2,
+        (
+            ("budget", "1 500 000"),
+            ("payment", "Наличные"),
+            ("trade_in", "нет"),
+            ("timing", "Просто интересуется"),
+        ),
+        reason="just_curious",
+    ),
+)
+
+DEMO_CAMPAIGNS = (CREDIT_BROKER, CLINIC_CHECKUP, FUEL_CARDS_B2B, PROPERTY_DEVELOPER, CAR_DEALER)
 DEMO_OFFICES = (TVERSKAYA_OFFICE, SADOVAYA_CLINIC)
-DEMO_LISTS = (MORTGAGE_MOSCOW, CAR_LOANS_REGIONS, CLINIC_PATIENTS, FUEL_CARDS_COMPANIES)
+DEMO_LISTS = (
+    MORTGAGE_MOSCOW,
+    CAR_LOANS_REGIONS,
+    CLINIC_PATIENTS,
+    FUEL_CARDS_COMPANIES,
+    NEW_BUILDINGS_MOSCOW,
+    TEST_DRIVES_MOSCOW,
+)
 DO_NOT_CALL_REASON = "Клиент попросил больше не звонить"

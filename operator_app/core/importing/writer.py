@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from operator_app.core.importing.row_rules import AcceptedRow, CompanyRecord
 from operator_app.storage.base import utcnow
+from operator_app.storage.client_zones import client_zone_of
 from operator_app.storage.lead_states import LeadState
 from operator_app.storage.repositories import import_queries as queries
 
@@ -84,7 +85,7 @@ class BatchWriter:
 
         contacts: list[tuple[Any, ...]] = []
         phones: list[tuple[Any, ...]] = []
-        leads: list[tuple[int, int, str]] = []
+        leads: list[tuple[int, int, str, str | None]] = []
         for row, is_blocked, company_id, contact_id, lead_id in zip(
             rows, blocked, company_ids, contact_ids, lead_ids, strict=True
         ):
@@ -116,9 +117,9 @@ class BatchWriter:
                         phone.raw,
                     )
                 )
-            leads.append(
-                (lead_id, contact_id, LEAD_STATE_BLOCKED if is_blocked else LEAD_STATE_NEW)
-            )
+            state = LEAD_STATE_BLOCKED if is_blocked else LEAD_STATE_NEW
+            zone = client_zone_of(row.time_zone, [phone.time_zone for phone in row.phones])
+            leads.append((lead_id, contact_id, state, zone))
 
         target = self._target
         queries.insert_rows(
@@ -128,7 +129,7 @@ class BatchWriter:
         queries.insert_rows(
             connection,
             queries.LEADS,
-            ("id", "contact_id", "state"),
+            ("id", "contact_id", "state", "client_zone"),
             leads,
             {
                 "campaign_id": target.campaign_id,
@@ -147,7 +148,11 @@ class BatchWriter:
                 connection,
                 queries.AUDIT_LOG,
                 ("entity_id",),
-                [(lead_id,) for lead_id, _contact_id, lead_state in leads if lead_state == state],
+                [
+                    (lead_id,)
+                    for lead_id, _contact_id, lead_state, _zone in leads
+                    if lead_state == state
+                ],
                 {
                     "at": now,
                     "user_id": target.user_id,

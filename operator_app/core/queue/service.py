@@ -80,7 +80,7 @@ class QueueService:
         # Campaign settings and calling hours change rarely; re-reading them on every
         # "next client" would double its round trips.
         self._config_ttl = config_ttl_seconds
-        self._configs: tuple[float, list[q.CampaignConfig]] | None = None
+        self._configs: tuple[float, list[q.CampaignConfig], frozenset[str]] | None = None
 
     # --- "next client" -------------------------------------------------------------------
 
@@ -101,6 +101,8 @@ class QueueService:
             self._db.engine.connect().execution_options(**options) as connection,
             connection.begin(),
         ):
+            if postgres:
+                q.plan_for_these_values(connection)
             scope = self._scope(connection, actor, moment, campaign_id, list_id)
             if not scope.windows:
                 return None
@@ -202,8 +204,8 @@ class QueueService:
         list_id: int | None,
     ) -> q.QueueScope:
         windows = []
-        zones = candidate_zones()
-        for config in self._campaign_configs(connection):
+        configs, zones = self._campaign_configs(connection)
+        for config in configs:
             if campaign_id is not None and config.campaign_id != campaign_id:
                 continue
             hours = CallingHours.of(HoursWindow(*window) for window in config.hours)
@@ -211,6 +213,7 @@ class QueueService:
             windows.append(
                 q.CampaignWindow(
                     campaign_id=config.campaign_id,
+                    time_zone=config.time_zone,
                     open_zones=tuple(sorted(open_zones)),
                     callback_cutoff=now - dt.timedelta(minutes=config.callback_grace_minutes),
                     claim_until=now + dt.timedelta(minutes=config.claim_timeout_minutes),
@@ -264,13 +267,21 @@ class QueueService:
                     skipped.append(candidate.lead_id)
         return None
 
-    def _campaign_configs(self, connection: Connection) -> list[q.CampaignConfig]:
+    def _campaign_configs(
+        self, connection: Connection
+    ) -> tuple[list[q.CampaignConfig], frozenset[str]]:
+        """Campaigns with their hours, and the zones clients are in (cached for a few seconds).
+
+        A zone that first appears on a lead is offered at most `config_ttl_seconds` later.
+        """
         cached = self._configs
         if cached is not None and time.monotonic() - cached[0] < self._config_ttl:
-            return cached[1]
+            return cached[1], cached[2]
         configs = q.campaign_configs(connection)
-        self._configs = (time.monotonic(), configs)
-        return configs
+        # Only real zone names: a mistyped zone on a lead never counts as inside hours.
+        zones = q.zones_in_use(connection) & candidate_zones()
+        self._configs = (time.monotonic(), configs, zones)
+        return configs, zones
 
     @staticmethod
     def _claim_until(scope: q.QueueScope, campaign_id: int) -> dt.datetime:

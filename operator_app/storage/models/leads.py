@@ -69,6 +69,8 @@ class Lead(Base):
         Index("ix_leads_updated_at", "updated_at"),
         # Few leads are claimed at any moment: "is this client held by someone else" reads them.
         Index("ix_leads_claimed_until", "claimed_until"),
+        # The zones clients are in: a few index seeks (queue_queries.zones_in_use).
+        Index("ix_leads_client_zone", "client_zone"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -96,6 +98,10 @@ class Lead(Base):
     next_action_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     last_disposition: Mapped[str | None] = mapped_column(String(40))
+    # The client's own zone (the contact's, else its first phone's; NULL: the campaign's),
+    # copied here so the queue tests calling hours on the lead row alone. Kept up to date by
+    # storage/client_zones.py; bulk writers set it themselves.
+    client_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

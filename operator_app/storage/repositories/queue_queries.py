@@ -84,6 +84,7 @@ __all__ = [
     "take_client_locks",
     "user_status",
     "waiting_rows",
+    "zones_in_use",
 ]
 
 NOTIFY_CHANNEL: Final = "operator_app_queue"
@@ -120,6 +121,7 @@ class CampaignWindow:
     """One campaign as the queue sees it at one moment."""
 
     campaign_id: int
+    time_zone: str  # the campaign's, for clients without a zone of their own
     open_zones: tuple[str, ...]
     callback_cutoff: dt.datetime  # colleagues' callbacks due at or before this are open to all
     claim_until: dt.datetime
@@ -247,18 +249,14 @@ class _Shape:
     per_list: bool  # "fresh" asked for one list at a time (the claim path)
     excluded: bool
     postgres: bool
+    claiming: bool = False  # the probe and the claim's candidates, not the queue view
+    hint: bool = False  # the probe: only says where to look; the candidate checks the rest
 
 
-def _client_zone() -> ColumnElement[str]:
-    """contact's zone, else its first phone's zone, else the campaign's."""
-    phone_zone = (
-        select(P.c.time_zone)
-        .where(P.c.contact_id == C.c.id, P.c.time_zone.is_not(None))
-        .order_by(P.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(C.c.time_zone, phone_zone, CAMP.c.time_zone)
+def _client_zone(window: int) -> ColumnElement[str]:
+    """The client's zone (kept on the lead row, see storage/client_zones.py), else the
+    campaign's (bound per window, so the queue's queries need no join)."""
+    return func.coalesce(L.c.client_zone, bindparam(f"campaign_zone_{window}", type_=String))
 
 
 def _zone_in(zone: ColumnElement[str], name: str, postgres: bool) -> ColumnElement[bool]:
@@ -276,9 +274,11 @@ def _zone_in(zone: ColumnElement[str], name: str, postgres: bool) -> ColumnEleme
 
 
 def _inside_hours(windows: int, postgres: bool) -> ColumnElement[bool]:
-    zone = _client_zone()
     branches = [
-        and_(L.c.campaign_id == bindparam(f"cid_{i}"), _zone_in(zone, f"zones_{i}", postgres))
+        and_(
+            L.c.campaign_id == bindparam(f"cid_{i}"),
+            _zone_in(_client_zone(i), f"zones_{i}", postgres),
+        )
         for i in range(windows)
     ]
     return or_(*branches) if branches else false()
@@ -326,9 +326,14 @@ def _eligible(shape: _Shape) -> list[ColumnElement[bool]]:
         or_(L.c.claimed_until.is_(None), L.c.claimed_until < bindparam("now")),
         L.c.state.not_in(BLOCKED_STATES),
         _inside_hours(shape.windows, shape.postgres),
-        _not_do_not_call(),
-        _client_free(),
     ]
+    if not shape.hint:
+        conditions.append(_not_do_not_call())
+    if not (shape.postgres and shape.claiming):
+        # On PostgreSQL a claim re-checks this after taking the client's advisory locks
+        # (claim_checked), so the candidate queries leave it out: it is the most expensive
+        # part of their plans, and a client held elsewhere is rare.
+        conditions.append(_client_free())
     if shape.scope_list:
         conditions.append(L.c.list_id == bindparam("scope_list"))
     if shape.excluded:
@@ -337,9 +342,7 @@ def _eligible(shape: _Shape) -> list[ColumnElement[bool]]:
 
 
 def _base(*columns: Any) -> Select[Any]:
-    return select(*columns).select_from(
-        L.join(C, C.c.id == L.c.contact_id).join(CAMP, CAMP.c.id == L.c.campaign_id)
-    )
+    return select(*columns).select_from(L)
 
 
 def _params(
@@ -352,6 +355,7 @@ def _params(
     params: dict[str, Any] = {"uid": scope.user_id, "now": scope.now}
     for i, window in enumerate(scope.windows):
         params[f"cid_{i}"] = window.campaign_id
+        params[f"campaign_zone_{i}"] = window.time_zone
         zones = list(window.open_zones)
         params[f"zones_{i}"] = zones if postgres else json.dumps(zones)
         params[f"cutoff_{i}"] = window.callback_cutoff
@@ -370,6 +374,8 @@ def _shape(
     scope: QueueScope,
     list_id: int | None = None,
     excluded: Sequence[int] = (),
+    *,
+    claiming: bool = False,
 ) -> _Shape:
     return _Shape(
         bucket,
@@ -378,6 +384,7 @@ def _shape(
         list_id is not None,
         bool(excluded),
         connection.dialect.name == "postgresql",
+        claiming,
     )
 
 
@@ -456,12 +463,42 @@ def _probe_statement(windows: int, scope_list: bool, postgres: bool) -> Select[A
     """The operator's status and, for each small bucket, whether it has an eligible lead."""
     status = select(USERS.c.status).where(USERS.c.id == bindparam("uid")).scalar_subquery()
     flags = [
-        _bucket_query(_Shape(bucket, windows, scope_list, False, False, postgres))[0]
+        _bucket_query(
+            _Shape(bucket, windows, scope_list, False, False, postgres, claiming=True, hint=True)
+        )[0]
         .exists()
         .label(f"has_{bucket}")
         for bucket in BUCKET_KEYS[:-1]
     ]
     return select(status.label("status"), *flags)
+
+
+def plan_for_these_values(connection: Connection) -> None:
+    """PostgreSQL: plan the claim's statements for their actual values, every time.
+
+    The driver prepares statements it has run a few times, and the server may then switch
+    to a generic plan. For the queue that is a trap: without the moment and the open zones
+    it cannot tell that a few due tasks lead to a few leads, and picks a hash join over
+    every lead (hundreds of milliseconds instead of one). Planning the small statements
+    afresh costs about a millisecond.
+    """
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+_ZONES_IN_USE = text(
+    # A loose index scan: one seek in ix_leads_client_zone per distinct zone.
+    "WITH RECURSIVE zone(name) AS ("
+    " SELECT min(client_zone) FROM leads"
+    " UNION ALL"
+    " SELECT (SELECT min(client_zone) FROM leads WHERE client_zone > zone.name)"
+    " FROM zone WHERE zone.name IS NOT NULL"
+    ") SELECT name FROM zone WHERE name IS NOT NULL"
+)
+
+
+def zones_in_use(connection: Connection) -> frozenset[str]:
+    """The distinct client zones on leads (a handful), so the queue binds only those."""
+    return frozenset(connection.execute(_ZONES_IN_USE).scalars())
 
 
 def probe(connection: Connection, scope: QueueScope) -> tuple[str | None, frozenset[str]]:
@@ -515,7 +552,9 @@ def find_candidate(
     lock: bool = False,
 ) -> Candidate | None:
     """The first lead of one bucket (for "fresh": of one list); on PostgreSQL row-locked."""
-    statement = _candidate_statement(_shape(connection, bucket, scope, list_id, excluded), lock)
+    statement = _candidate_statement(
+        _shape(connection, bucket, scope, list_id, excluded, claiming=True), lock
+    )
     row = connection.execute(statement, _params(connection, scope, list_id, excluded)).first()
     if row is None:
         return None
@@ -647,7 +686,7 @@ def waiting_rows(
             LISTS.c.name,
             columns[3],
             columns[4],
-            _client_zone(),
+            func.coalesce(lead.c.client_zone, CAMP.c.time_zone),
             func.coalesce(LISTS.c.priority, lead.c.priority),
         )
         .select_from(

@@ -1,0 +1,1 @@
+"""Lead verification: criteria per campaign, the live verdict, and the link to the script."""
