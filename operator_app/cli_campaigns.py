@@ -7,18 +7,17 @@ The import acts as the command line's system actor (the first active administrat
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from operator_app.cli import (
-    EXIT_FAILED,
     EXIT_OK,
     EXIT_UNUSABLE_INPUT,
     CommandError,
     database_failed,
 )
+from operator_app.cli_files import OpenDatabase, export_to_folder, read_utf8
 from operator_app.cli_import import system_actor
 from operator_app.core.campaign_config import (
     CampaignConfigError,
@@ -26,16 +25,13 @@ from operator_app.core.campaign_config import (
     import_campaign,
 )
 from operator_app.core.campaign_format import CampaignFormatError
-from operator_app.storage.database import Database
 
 __all__ = ["run_campaigns_export", "run_campaigns_import"]
-
-OpenDatabase = Callable[[argparse.Namespace], Database]
 
 
 def run_campaigns_import(args: argparse.Namespace, open_database: OpenDatabase) -> int:
     path = Path(args.path)
-    text = _read(path)
+    text = read_utf8(path)
     database = open_database(args)
     try:
         result = import_campaign(database, system_actor(database), text)
@@ -57,30 +53,4 @@ def run_campaigns_import(args: argparse.Namespace, open_database: OpenDatabase) 
 
 
 def run_campaigns_export(args: argparse.Namespace, open_database: OpenDatabase) -> int:
-    directory = Path(args.directory)
-    if directory.exists() and not directory.is_dir():
-        raise CommandError(f"{directory}: this is a file, not a folder", EXIT_UNUSABLE_INPUT)
-    database = open_database(args)
-    try:
-        paths = export_campaigns(database, directory)
-    except DBAPIError as error:
-        raise database_failed(database, error) from error
-    except OSError as error:
-        raise CommandError(f"{directory}: cannot write: {error.strerror}", EXIT_FAILED) from error
-    for path in paths:
-        print(path)
-    print(f"Exported {len(paths)} campaign(s) to {directory}")
-    return EXIT_OK
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise CommandError(f"{path}: no such file", EXIT_UNUSABLE_INPUT) from error
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path}: not UTF-8 text (byte {error.start + 1})", EXIT_UNUSABLE_INPUT
-        ) from error
-    except OSError as error:
-        raise CommandError(f"{path}: cannot read: {error.strerror}", EXIT_UNUSABLE_INPUT) from error
+    return export_to_folder(args, open_database, export_campaigns, "campaign")

@@ -38,7 +38,6 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from operator_app.core.campaigns import CampaignModel
-from operator_app.core.errors import OperatorAppError
 from operator_app.core.outcomes import (
     DEFAULT_BACKOFF_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
@@ -52,6 +51,14 @@ from operator_app.core.verification.criteria import (
     criterion_to_data,
     reasons_from_data,
     reasons_to_data,
+)
+from operator_app.core.yaml_nodes import (
+    BOOL_TAG,
+    INT_TAG,
+    NULL_TAG,
+    NodeReader,
+    YamlFormatError,
+    line_of,
 )
 
 __all__ = [
@@ -85,21 +92,13 @@ _CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _MAX_NAME = 200  # campaigns.name, dispositions.label
 _MAX_CODE = 40  # dispositions.code
 _MAX_ATTEMPTS = 50
-_NULL_TAG = "tag:yaml.org,2002:null"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_INT_TAG = "tag:yaml.org,2002:int"
 _TYPED_TAGS = frozenset(
-    {_BOOL_TAG, _INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+    {BOOL_TAG, INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 )
 
 
-class CampaignFormatError(OperatorAppError):
+class CampaignFormatError(YamlFormatError):
     """A campaign file is malformed: `line` (1-based) and `reason`."""
-
-    def __init__(self, line: int | None, reason: str) -> None:
-        self.line = line
-        self.reason = reason
-        super().__init__(reason if line is None else f"line {line}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,71 +129,27 @@ class CampaignDocument:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _line(node: Node) -> int | None:
-    mark = node.start_mark
-    return None if mark is None else mark.line + 1
-
-
-def _fail(node: Node, reason: str) -> CampaignFormatError:
-    return CampaignFormatError(_line(node), reason)
-
-
-class _Fields:
-    """The keys of one YAML mapping, checked against the keys its place allows."""
-
-    def __init__(self, node: Node, what: str, allowed: tuple[str, ...]) -> None:
-        if not isinstance(node, MappingNode):
-            raise _fail(node, f"{what} must be a mapping of keys to values")
-        self.node = node
-        self.what = what
-        self.keys: dict[str, Node] = {}
-        self.values: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if key not in allowed:
-                shown = key if key is not None else "a non-text key"
-                raise _fail(
-                    key_node, f"unknown key '{shown}' in {what} (allowed: {', '.join(allowed)})"
-                )
-            if key in self.values:
-                raise _fail(key_node, f"duplicate key '{key}' in {what}")
-            self.keys[key] = key_node
-            self.values[key] = value_node
-
-    def optional(self, key: str) -> Node | None:
-        value = self.values.get(key)
-        if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
-            return None
-        return value
-
-    def required(self, key: str) -> Node:
-        value = self.optional(key)
-        if value is None:
-            raise _fail(self.node, f"{self.what} is missing the key '{key}'")
-        return value
+_nodes = NodeReader(CampaignFormatError)
+_line = line_of
+_fail = _nodes.fail
+_Fields = _nodes.fields
+_items = _nodes.items
 
 
 def _text(node: Node, what: str, max_length: int = _MAX_NAME) -> str:
-    if not isinstance(node, ScalarNode) or node.tag == _NULL_TAG:
-        raise _fail(node, f"{what} must be text")
-    value = str(node.value).strip()
-    if not value:
-        raise _fail(node, f"{what} must not be empty")
-    if len(value) > max_length:
-        raise _fail(node, f"{what} is longer than {max_length} characters")
-    return value
+    return _nodes.text(node, what, max_length)
 
 
 def _flag(node: Node | None, what: str) -> bool:
     if node is None:
         return False
-    if not isinstance(node, ScalarNode) or node.tag != _BOOL_TAG:
+    if not isinstance(node, ScalarNode) or node.tag != BOOL_TAG:
         raise _fail(node, f"{what} must be true or false")
     return bool(SafeConstructor().construct_object(node))
 
 
 def _whole(node: Node, what: str, low: int, high: int) -> int:
-    if not isinstance(node, ScalarNode) or node.tag != _INT_TAG:
+    if not isinstance(node, ScalarNode) or node.tag != INT_TAG:
         raise _fail(node, f"{what} must be a whole number")
     try:
         value = SafeConstructor().construct_object(node)
@@ -205,18 +160,10 @@ def _whole(node: Node, what: str, low: int, high: int) -> int:
     return value
 
 
-def _items(node: Node, what: str, *, allow_empty: bool = False) -> list[Node]:
-    if not isinstance(node, SequenceNode):
-        raise _fail(node, f"{what} must be a list")
-    if not node.value and not allow_empty:
-        raise _fail(node, f"{what} must not be empty")
-    return list(node.value)
-
-
 def _plain(node: Node) -> Any:
     """Plain Python data of a node: typed scalars constructed, other scalars kept as text."""
     if isinstance(node, ScalarNode):
-        if node.tag == _NULL_TAG:
+        if node.tag == NULL_TAG:
             return None
         if node.tag in _TYPED_TAGS:
             try:
@@ -367,32 +314,9 @@ def _document(root: Node) -> CampaignDocument:
     )
 
 
-def _yaml_error(error: yaml.MarkedYAMLError) -> CampaignFormatError:
-    mark = error.problem_mark or error.context_mark
-    line = 1 if mark is None else mark.line + 1
-    reason = error.problem or error.context or "unreadable YAML"
-    context = error.context_mark
-    if error.problem and error.context and context is not None and context.line + 1 != line:
-        reason += f" ({error.context} on line {context.line + 1})"
-    return CampaignFormatError(line, f"not valid YAML: {reason}")
-
-
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_campaign(text: str) -> CampaignDocument:
     """Parse and check a campaign file's text. Raises CampaignFormatError (line and reason)."""
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error) from error
-    except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, max(error.position, 0)) + 1
-        raise CampaignFormatError(line, f"not valid YAML: {error.reason}") from error
-    except yaml.YAMLError as error:
-        raise CampaignFormatError(1, f"not valid YAML: {error}") from error
-    if root is None:
-        raise CampaignFormatError(1, "the file is empty")
+    root = _nodes.compose(text)
     return _document(root)
 
 

@@ -36,10 +36,10 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode
 from yaml.representer import SafeRepresenter
 
-from operator_app.core.errors import OperatorAppError
+from operator_app.core.yaml_nodes import INT_TAG, NodeReader, YamlFormatError, line_of
 
 __all__ = [
     "PLACEHOLDER_PATTERN",
@@ -74,13 +74,8 @@ _ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
 _LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
-class ScriptFormatError(OperatorAppError):
+class ScriptFormatError(YamlFormatError):
     """A script document is malformed: `line` (1-based; None for a stored dict) and `reason`."""
-
-    def __init__(self, line: int | None, reason: str) -> None:
-        self.line = line
-        self.reason = reason
-        super().__init__(reason if line is None else f"line {line}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,61 +162,12 @@ _STAGE_KEYS = ("kind", "steps", "objections")
 _STEP_KEYS = ("id", "text", "spin", "answers")
 _ANSWER_KEYS = ("label", "next")
 _OBJECTION_KEYS = ("id", "title", "responses")
-_NULL_TAG = "tag:yaml.org,2002:null"
-_INT_TAG = "tag:yaml.org,2002:int"
-
-
-def _line(node: Node) -> int | None:
-    mark = node.start_mark
-    return None if mark is None else mark.line + 1
-
-
-def _fail(node: Node, reason: str) -> ScriptFormatError:
-    return ScriptFormatError(_line(node), reason)
-
-
-class _Fields:
-    """The keys of one YAML mapping, checked against the keys its place allows."""
-
-    def __init__(self, node: Node, what: str, allowed: tuple[str, ...]) -> None:
-        if not isinstance(node, MappingNode):
-            raise _fail(node, f"{what} must be a mapping of keys to values")
-        self.node = node
-        self.what = what
-        self._values: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if key not in allowed:
-                shown = key if key is not None else "a non-text key"
-                raise _fail(
-                    key_node,
-                    f"unknown key '{shown}' in {what} (allowed: {', '.join(allowed)})",
-                )
-            if key in self._values:
-                raise _fail(key_node, f"duplicate key '{key}' in {what}")
-            self._values[key] = value_node
-
-    def optional(self, key: str) -> Node | None:
-        value = self._values.get(key)
-        if isinstance(value, ScalarNode) and value.tag == _NULL_TAG:
-            return None
-        return value
-
-    def required(self, key: str) -> Node:
-        value = self.optional(key)
-        if value is None:
-            raise _fail(self.node, f"{self.what} is missing the key '{key}'")
-        return value
-
-
-def _text(node: Node, what: str) -> str:
-    # Any plain scalar is taken as the text it is written as: a label "Yes" stays "Yes".
-    if not isinstance(node, ScalarNode) or node.tag == _NULL_TAG:
-        raise _fail(node, f"{what} must be text")
-    value = str(node.value).strip()
-    if not value:
-        raise _fail(node, f"{what} must not be empty")
-    return value
+_nodes = NodeReader(ScriptFormatError)
+_line = line_of
+_fail = _nodes.fail
+_Fields = _nodes.fields
+_text = _nodes.text
+_items = _nodes.items
 
 
 def _identifier(node: Node, what: str) -> str:
@@ -233,16 +179,8 @@ def _identifier(node: Node, what: str) -> str:
     return value
 
 
-def _items(node: Node, what: str, *, allow_empty: bool = False) -> list[Node]:
-    if not isinstance(node, SequenceNode):
-        raise _fail(node, f"{what} must be a list")
-    if not node.value and not allow_empty:
-        raise _fail(node, f"{what} must not be empty")
-    return list(node.value)
-
-
 def _version(node: Node) -> int:
-    if not isinstance(node, ScalarNode) or node.tag != _INT_TAG:
+    if not isinstance(node, ScalarNode) or node.tag != INT_TAG:
         raise _fail(node, "version must be a whole number")
     try:
         value = SafeConstructor().construct_object(node)
@@ -357,34 +295,9 @@ class _Reader:
             seen.add(stage.kind)
 
 
-def _yaml_error(error: yaml.MarkedYAMLError) -> ScriptFormatError:
-    mark = error.problem_mark or error.context_mark
-    line = 1 if mark is None else mark.line + 1
-    reason = error.problem or error.context or "unreadable YAML"
-    context = error.context_mark
-    if error.problem and error.context and context is not None and context.line + 1 != line:
-        # "did not find expected ']'" is found lines after the "[" that opened the list.
-        reason += f" ({error.context} on line {context.line + 1})"
-    return ScriptFormatError(line, f"not valid YAML: {reason}")
-
-
-# libyaml's parser is about ten times faster and marks nodes with the same lines.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_script(text: str) -> ScriptDocument:
     """Parse and check a script file's text. Raises ScriptFormatError (line and reason)."""
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error) from error
-    except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, max(error.position, 0)) + 1
-        raise ScriptFormatError(line, f"not valid YAML: {error.reason}") from error
-    except yaml.YAMLError as error:
-        raise ScriptFormatError(1, f"not valid YAML: {error}") from error
-    if root is None:
-        raise ScriptFormatError(1, "the file is empty")
+    root = _nodes.compose(text)
     return _Reader().document(root)
 
 
