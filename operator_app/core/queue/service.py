@@ -74,13 +74,20 @@ class QueueItem:
     priority: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    configs: list[q.CampaignConfig]
+    zones: frozenset[str]
+    lists: tuple[int, ...]
+
+
 class QueueService:
     def __init__(self, database: Database, *, config_ttl_seconds: float = 5.0) -> None:
         self._db = database
         # Campaign settings and calling hours change rarely; re-reading them on every
         # "next client" would double its round trips.
         self._config_ttl = config_ttl_seconds
-        self._configs: tuple[float, list[q.CampaignConfig], frozenset[str]] | None = None
+        self._cached: tuple[float, _Snapshot] | None = None
 
     # --- "next client" -------------------------------------------------------------------
 
@@ -204,8 +211,9 @@ class QueueService:
         list_id: int | None,
     ) -> q.QueueScope:
         windows = []
-        configs, zones = self._campaign_configs(connection)
-        for config in configs:
+        snapshot = self._snapshot(connection)
+        zones = snapshot.zones
+        for config in snapshot.configs:
             if campaign_id is not None and config.campaign_id != campaign_id:
                 continue
             hours = CallingHours.of(HoursWindow(*window) for window in config.hours)
@@ -233,9 +241,10 @@ class QueueService:
         for bucket in Bucket:
             if bucket is not Bucket.FRESH and bucket.value not in present:
                 continue
-            list_ids: Sequence[int | None] = (
-                q.open_lists(connection, scope) if bucket is Bucket.FRESH else [None]
-            )
+            list_ids: Sequence[int | None] = [None]
+            if bucket is Bucket.FRESH:
+                lists = self._snapshot(connection).lists
+                list_ids = [i for i in lists if scope.list_id in (None, i)]
             for list_id in list_ids:
                 while len(skipped) <= _MAX_SKIPS:
                     candidate = q.find_candidate(
@@ -267,21 +276,21 @@ class QueueService:
                     skipped.append(candidate.lead_id)
         return None
 
-    def _campaign_configs(
-        self, connection: Connection
-    ) -> tuple[list[q.CampaignConfig], frozenset[str]]:
-        """Campaigns with their hours, and the zones clients are in (cached for a few seconds).
-
-        A zone that first appears on a lead is offered at most `config_ttl_seconds` later.
-        """
-        cached = self._configs
+    def _snapshot(self, connection: Connection) -> _Snapshot:
+        """Campaigns with their hours, the zones clients are in and the lists in working
+        order, cached for `config_ttl_seconds`: a new campaign, list or client zone is
+        offered at most that much later."""
+        cached = self._cached
         if cached is not None and time.monotonic() - cached[0] < self._config_ttl:
-            return cached[1], cached[2]
-        configs = q.campaign_configs(connection)
-        # Only real zone names: a mistyped zone on a lead never counts as inside hours.
-        zones = q.zones_in_use(connection) & candidate_zones()
-        self._configs = (time.monotonic(), configs, zones)
-        return configs, zones
+            return cached[1]
+        snapshot = _Snapshot(
+            configs=q.campaign_configs(connection),
+            # Only real zone names: a mistyped zone on a lead never counts as inside hours.
+            zones=q.zones_in_use(connection) & candidate_zones(),
+            lists=q.lists_in_order(connection),
+        )
+        self._cached = (time.monotonic(), snapshot)
+        return snapshot
 
     @staticmethod
     def _claim_until(scope: q.QueueScope, campaign_id: int) -> dt.datetime:

@@ -74,8 +74,8 @@ __all__ = [
     "extend",
     "find_candidate",
     "insert_period",
+    "lists_in_order",
     "notify",
-    "open_lists",
     "periods_overlapping",
     "probe",
     "queue_version",
@@ -514,12 +514,10 @@ def probe(connection: Connection, scope: QueueScope) -> tuple[str | None, frozen
     return row[0], present
 
 
-def open_lists(connection: Connection, scope: QueueScope) -> list[int]:
-    """Lists that may hold fresh leads for this scope, in the order they are worked."""
+def lists_in_order(connection: Connection) -> tuple[int, ...]:
+    """Every lead list, in the order fresh leads are worked (priority, then ABC class)."""
     query = select(LISTS.c.id).order_by(LISTS.c.priority.desc(), LISTS.c.abc_class, LISTS.c.id)
-    if scope.list_id is not None:
-        query = query.where(LISTS.c.id == scope.list_id)
-    return list(connection.execute(query).scalars())
+    return tuple(connection.execute(query).scalars())
 
 
 def _ordering(keys: Sequence[tuple[Any, bool]]) -> list[Any]:
