@@ -15,6 +15,7 @@ from operator_app.core.users import UserService
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.i18n import Translations
 from operator_app.gui.sign_in import DemoHint, SignInDialog, can_remember_user
+from operator_app.gui.startup_mark import mark_when_shown
 from operator_app.storage.database import Database
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class SessionFlow(QObject):
         # Keyboard-first: the operator's first key (F2, Next client) must reach the window.
         window.raise_()
         window.activateWindow()
+        mark_when_shown(window)
         self.window_shown.emit(window)
 
     def sign_out(self) -> None:

@@ -132,9 +132,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_main_window(self, _STATE_KEY)
+        self._end_workspace_session()
         super().closeEvent(event)
         if not self._leaving_quietly:
             self.quit_requested.emit()
+
+    def _end_workspace_session(self) -> None:
+        # A workspace with per-session state (the operator's status, a listener thread)
+        # offers end_session(); signing out and quitting both come through here.
+        end_session = getattr(self.centralWidget(), "end_session", None)
+        if callable(end_session):
+            end_session()
 
     def close_for_sign_out(self) -> None:
         """Close without asking the app to quit: someone else is about to sign in."""

@@ -53,6 +53,17 @@ def test_an_operator_works_a_call_from_the_queue_to_a_callback(
     assert workspace.next_action.shortcut() == QKeySequence("F2")
 
     workspace.next_action.trigger()
+    # The claim runs in the background: the button says so and takes no second press.
+    assert not panel.next_button.isEnabled()
+    assert panel.next_button.text() == "Taking the next client…"
+    assert not workspace.next_action.isEnabled()
+    assert not panel.status.isEnabled()  # no break in the middle of taking a client
+    workspace.take_next()  # F2 pressed again meanwhile: ignored
+    qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
+    assert panel.next_button.text() == "Next client (F2)"
+    with sqlite_db.session() as db:  # the second press claimed nobody
+        claimed = db.scalars(select(Lead.id).where(Lead.claimed_by_id.is_not(None))).all()
+        assert len(claimed) == 1
     call = workspace.call
     assert call is not None
     card = call.card
@@ -142,5 +153,5 @@ def test_an_operator_works_a_call_from_the_queue_to_a_callback(
     # The card is closed and the next client is another one.
     assert workspace.pages.currentIndex() == 0
     panel.next_button.click()
-    assert workspace.call is not None
+    qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
     assert workspace.call.card.lead_id != card.lead_id

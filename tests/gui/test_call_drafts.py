@@ -35,10 +35,10 @@ def open_workspace(
     return workspace
 
 
-def take_a_client(workspace: OperatorWorkspace) -> None:
+def take_a_client(qtbot: QtBot, workspace: OperatorWorkspace) -> None:
     workspace.set_status(OperatorStatus.READY)
     workspace.take_next()
-    assert workspace.call is not None
+    qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
 
 
 def test_a_call_left_unsaved_is_offered_back_exactly_as_it_was(
@@ -47,7 +47,7 @@ def test_a_call_left_unsaved_is_offered_back_exactly_as_it_was(
     demo_database(sqlite_db)
     workspace = open_workspace(qtbot, sqlite_db, translations, doomed=True)
     assert not workspace.restore_banner.isVisible()
-    take_a_client(workspace)
+    take_a_client(qtbot, workspace)
     call = workspace.call
     assert call is not None and call.session is not None
     script = workspace.script_panel
@@ -110,7 +110,7 @@ def test_discarding_the_offered_call_gives_the_client_back(
 ) -> None:
     demo_database(sqlite_db)
     workspace = open_workspace(qtbot, sqlite_db, translations, doomed=True)
-    take_a_client(workspace)
+    take_a_client(qtbot, workspace)
     assert workspace.call is not None
     path = workspace.store.path_for(workspace.call.client_uuid)
     assert path.exists()  # written the moment the card opened
@@ -131,7 +131,7 @@ def test_a_call_kept_while_offline_is_sent_after_a_restart(
 ) -> None:
     demo_database(sqlite_db)
     first = open_workspace(qtbot, sqlite_db, translations)
-    take_a_client(first)
+    take_a_client(qtbot, first)
     draft = first.current_draft()
     assert draft is not None
     first.autosave.cancel()
@@ -171,7 +171,7 @@ def test_the_banner_shows_while_the_database_is_away_and_the_call_is_saved_once(
     demo_database(database)
     workspace = open_workspace(qtbot, database, translations)
     workspace.retry_timer.setInterval(200)
-    take_a_client(workspace)
+    take_a_client(qtbot, workspace)
     call = workspace.call
     assert call is not None
     workspace.script_panel.answer_buttons[0].click()

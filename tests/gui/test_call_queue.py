@@ -19,7 +19,7 @@ from operator_app.gui.i18n import Translations
 from operator_app.storage.database import Database
 from operator_app.storage.models import Campaign, Contact, Lead, Phone
 from tests.gui.helpers import context_for
-from tests.gui.test_call_support import demo_database, demo_operator
+from tests.gui.test_call_support import demo_database, demo_operator, queue_shown
 
 pytestmark = pytest.mark.usefixtures("close_windows")
 
@@ -30,6 +30,7 @@ def open_workspace(
     workspace = OperatorWorkspace(context_for(database, demo_operator(database), translations))
     qtbot.addWidget(workspace)
     workspace.show()
+    qtbot.waitUntil(lambda: queue_shown(workspace.queue_panel), timeout=10_000)
     return workspace
 
 
@@ -78,13 +79,15 @@ def test_buckets_and_the_waiting_list_with_reasons_and_ages(
     assert waiting.index(1, 3).data(Qt.ItemDataRole.ForegroundRole) is None
 
     panel.bucket_view.selectRow(list(Bucket).index(Bucket.FRESH))
-    assert waiting.rows() and all(item.bucket is Bucket.FRESH for item in waiting.rows())
+    qtbot.waitUntil(
+        lambda: bool(waiting.rows()) and all(item.bucket is Bucket.FRESH for item in waiting.rows())
+    )
     assert waiting.index(0, 2).data().startswith("fresh lead from list ")
 
     # Filtering by a list narrows the counts to it.
     assert panel.list_filter.count() > 2
     panel.list_filter.setCurrentIndex(1)
-    assert count_of(workspace, Bucket.INBOUND) == 0
+    qtbot.waitUntil(lambda: count_of(workspace, Bucket.INBOUND) == 0)
 
 
 def test_the_queue_refreshes_itself_when_colleagues_change_things(
@@ -120,7 +123,7 @@ def test_nothing_is_offered_on_a_break_and_the_panel_says_why(
     panel.status.activated.emit(panel.status.findData(OperatorStatus.READY.value))
     assert panel.next_button.isEnabled() and not panel.why_disabled.isVisible()
     panel.next_button.click()
-    assert workspace.call is not None
+    qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
     assert not panel.next_button.isEnabled()
     assert panel.why_disabled.text() == "Finish the open call first."
 

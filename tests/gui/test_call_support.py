@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from operator_app.core.demo import create_demo_workspace
 from operator_app.core.roles import Actor, Role
 from operator_app.core.users import UserService
+from operator_app.gui.call.queue_panel import QueuePanel
 from operator_app.storage.database import Database
 from operator_app.storage.models import CallingHours, Campaign
 
@@ -31,6 +32,11 @@ def demo_database(database: Database) -> None:
                         ends=dt.time(23, 59, 59, 999999),
                     )
                 )
+
+
+def queue_shown(panel: QueuePanel) -> bool:
+    """The panel's background reads are over: counts and the waiting list are on screen."""
+    return panel.buckets.rowCount() > 0 and not panel.is_busy()
 
 
 def demo_operator(database: Database) -> Actor:

@@ -128,6 +128,27 @@ def test_bucket_counts_and_waiting_describe_the_queue(db: Database) -> None:
     assert service.waiting(me, Bucket.FRESH, now=NOW, list_id=999) == []
 
 
+def test_big_buckets_are_counted_up_to_a_cap_and_listed_list_by_list(db: Database) -> None:
+    campaign = make_campaign(db)
+    low = make_list(db, "Low", campaign, priority=10)
+    high = make_list(db, "High", campaign, priority=90)
+    me = make_user(db, "anna")
+    for name in ("L1", "L2"):
+        add_lead(db, campaign, name=name, list_id=low)
+    for name in ("H1", "H2", "H3"):
+        add_lead(db, campaign, name=name, list_id=high)
+
+    service = QueueService(db)
+    fresh = {c.bucket: c for c in service.bucket_counts(me, now=NOW, cap=4)}[Bucket.FRESH]
+    assert (fresh.count, fresh.capped) == (4, True)
+    exact = {c.bucket: c for c in service.bucket_counts(me, now=NOW, cap=5)}[Bucket.FRESH]
+    assert (exact.count, exact.capped) == (5, False)
+    names = [item.client_name for item in service.waiting(me, Bucket.FRESH, limit=4, now=NOW)]
+    assert names == ["H1", "H2", "H3", "L1"]  # the higher-priority list first, then in order
+    only_low = service.waiting(me, Bucket.FRESH, now=NOW, list_id=low)
+    assert [item.client_name for item in only_low] == ["L1", "L2"]
+
+
 def test_only_clients_inside_their_local_calling_hours_are_offered(db: Database) -> None:
     campaign = make_campaign(db)
     me = make_user(db, "anna")

@@ -58,6 +58,7 @@ class BucketCount:
     bucket: Bucket
     count: int
     oldest_due: dt.datetime | None
+    capped: bool = False  # there are more than `count` (the queue view shows "count+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,9 @@ class _Snapshot:
     configs: list[q.CampaignConfig]
     zones: frozenset[str]
     lists: tuple[int, ...]
+
+
+COUNT_CAP = 10_000
 
 
 class QueueService:
@@ -151,15 +155,18 @@ class QueueService:
         campaign_id: int | None = None,
         list_id: int | None = None,
         now: dt.datetime | None = None,
+        cap: int = COUNT_CAP,
     ) -> list[BucketCount]:
+        """How many wait in each bucket, counted up to `cap` (an exact count of a million
+        fresh leads would take seconds and tell the operator nothing more)."""
         require(actor, Permission.WORK_QUEUE)
         moment = now or utcnow()
         with self._db.engine.connect() as connection:
             scope = self._scope(connection, actor, moment, campaign_id, list_id)
             counts = []
             for bucket in Bucket:
-                count, oldest = q.count_bucket(connection, bucket.value, scope)
-                counts.append(BucketCount(bucket, count, oldest))
+                count, oldest = q.count_bucket(connection, bucket.value, scope, cap + 1)
+                counts.append(BucketCount(bucket, min(count, cap), oldest, count > cap))
         return counts
 
     def waiting(
@@ -178,7 +185,10 @@ class QueueService:
         moment = now or utcnow()
         with self._db.engine.connect() as connection:
             scope = self._scope(connection, actor, moment, campaign_id, list_id)
-            rows = q.waiting_rows(connection, bucket.value, scope, limit)
+            if bucket is Bucket.FRESH:
+                rows = self._fresh_waiting(connection, scope, limit)
+            else:
+                rows = q.waiting_rows(connection, bucket.value, scope, limit)
         return [
             QueueItem(
                 lead_id=row.lead_id,
@@ -228,6 +238,19 @@ class QueueService:
                 )
             )
         return q.QueueScope(actor.user_id, now, tuple(windows), list_id)
+
+    def _fresh_waiting(
+        self, connection: Connection, scope: q.QueueScope, limit: int
+    ) -> list[q.WaitingRow]:
+        # List by list in working order, as claims take them: each list is read along its
+        # index, never sorting every fresh lead.
+        rows: list[q.WaitingRow] = []
+        for list_id in self._snapshot(connection).lists:
+            if len(rows) >= limit:
+                break
+            if scope.list_id in (None, list_id):
+                rows += q.waiting_rows(connection, "fresh", scope, limit - len(rows), list_id)
+        return rows
 
     def _claim_first(
         self,

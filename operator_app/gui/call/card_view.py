@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import zoneinfo
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from operator_app.core.call_card import CallCard, CardPhone
+from operator_app.core.outcomes import DispositionInfo
+from operator_app.gui.call.disposition_labels import outcome_label, outcome_labels
 
 
 def tel_url(phone: CardPhone) -> QUrl:
@@ -32,6 +35,7 @@ class CallCardView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.card: CallCard | None = None
+        self._dispositions: tuple[DispositionInfo, ...] = ()
         self.client_name = QLabel()
         self.client_name.setObjectName("clientName")
         self.client_name.setStyleSheet("#clientName { font-size: 15pt; font-weight: bold; }")
@@ -71,8 +75,13 @@ class CallCardView(QWidget):
         self._clock.timeout.connect(self._show_times)
         self.retranslate()
 
-    def show_card(self, card: CallCard) -> None:
+    def show_card(
+        self, card: CallCard, dispositions: Sequence[DispositionInfo] | None = None
+    ) -> None:
+        """`dispositions`: the campaign's outcomes, to name those in the history."""
         self.card = card
+        if dispositions is not None:
+            self._dispositions = tuple(dispositions)
         self.client_name.setText(card.client_name or self.tr("(no name)"))
         company = card.company_name or "—"
         if card.company_inn:
@@ -157,9 +166,11 @@ class CallCardView(QWidget):
             self.history.setHtml(f"<i>{html.escape(nothing)}</i>")
             return
         lines = []
+        labels = outcome_labels(self._dispositions)
         for attempt in card.attempts:
             when = attempt.started_at.astimezone().strftime("%d.%m %H:%M")
-            parts = [when, attempt.operator or "—", attempt.disposition or "—"]
+            outcome = outcome_label(attempt.disposition, labels) if attempt.disposition else "—"
+            parts = [when, attempt.operator or "—", outcome]
             if attempt.reason:
                 parts.append(attempt.reason)
             text = " · ".join(html.escape(part) for part in parts)

@@ -76,7 +76,7 @@ class BucketModel(RowTableModel[BucketCount]):
                 ),
                 Column(
                     lambda: translate("QueueView", "Waiting"),
-                    lambda row: str(row.count),
+                    lambda row: f"{row.count}+" if row.capped else str(row.count),
                     sort_key=lambda row: row.count,
                     align="right",
                 ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -23,14 +25,18 @@ from PySide6.QtWidgets import (
 
 from operator_app.core.call_card import QueueFilters
 from operator_app.core.queue.buckets import Bucket
-from operator_app.core.queue.service import QueueService
+from operator_app.core.queue.service import BucketCount, QueueItem, QueueService
 from operator_app.core.queue.status import OperatorStatus
 from operator_app.core.roles import Actor
 from operator_app.gui.call.queue_models import BucketModel, WaitingModel
+from operator_app.gui.call.queue_signals import QueueChangeListener
+from operator_app.gui.tasks import BackgroundTask, TaskContext
 
 log = logging.getLogger(__name__)
 
-POLL_MILLISECONDS = 3000
+POLL_MILLISECONDS = 3000  # SQLite, or PostgreSQL while its listener is away
+SAFETY_POLL_MILLISECONDS = 30_000  # PostgreSQL while LISTEN tells us about changes
+NOTIFY_DEBOUNCE_MILLISECONDS = 300  # a burst of colleagues' claims costs one refresh
 _SHOWN = (
     OperatorStatus.OFFLINE,
     OperatorStatus.READY,
@@ -40,9 +46,19 @@ _SHOWN = (
 )
 
 
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """One background read of the queue: the counts and the bucket to show."""
+
+    version: tuple[Any, ...]
+    counts: list[BucketCount]
+    row: int
+
+
 class QueuePanel(QWidget):
     status_chosen = Signal(object, object)  # OperatorStatus, reason or None
     next_requested = Signal()
+    counts_shown = Signal()  # a refresh put fresh counts on screen
 
     def __init__(self, queue: QueueService, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,8 +66,14 @@ class QueuePanel(QWidget):
         self._queue = queue
         self._actor = actor
         self._version: tuple[Any, ...] | None = None
+        self._refresh_task: BackgroundTask | None = None
+        self._refresh_again = False
+        self._refresh_forced = False
+        self._waiting_task: BackgroundTask | None = None
+        self._applying = False
         self._status = OperatorStatus.OFFLINE
         self._call_open = False
+        self._claiming = False
         self.status = QComboBox()
         for status in _SHOWN:
             self.status.addItem("", status.value)
@@ -122,9 +144,16 @@ class QueuePanel(QWidget):
             lambda _current, _previous: self._show_waiting()
         )
         self._filters = QueueFilters((), ())
+        self.fast_poll_milliseconds = POLL_MILLISECONDS
+        self.safety_poll_milliseconds = SAFETY_POLL_MILLISECONDS
         self.poll = QTimer(self)
         self.poll.setInterval(POLL_MILLISECONDS)
         self.poll.timeout.connect(self.refresh)
+        self.announced = QTimer(self)
+        self.announced.setSingleShot(True)
+        self.announced.setInterval(NOTIFY_DEBOUNCE_MILLISECONDS)
+        self.announced.timeout.connect(lambda: self.refresh(force=True))
+        self.live = False  # a listener tells us about changes; polling is only a safety net
         self.retranslate()
 
     # --- state from the workspace ---------------------------------------------------------
@@ -147,16 +176,21 @@ class QueuePanel(QWidget):
         value = self.list_filter.currentData()
         return int(value) if value is not None else None
 
-    def show_status(self, status: OperatorStatus, call_open: bool) -> None:
+    def show_status(
+        self, status: OperatorStatus, call_open: bool, *, claiming: bool = False
+    ) -> None:
+        """`claiming`: "Next client" is at work; the button says so and takes no more presses."""
         self._status = status
         self._call_open = call_open
+        self._claiming = claiming
         self.status.setCurrentIndex(max(0, self.status.findData(status.value)))
         on_break = status is OperatorStatus.BREAK
         self.break_reason.setVisible(False)
         self.break_button.setVisible(False)
-        self.status.setEnabled(not call_open)
+        self.status.setEnabled(not call_open and not claiming)
         can_take = status is OperatorStatus.READY and not call_open
-        self.next_button.setEnabled(can_take)
+        self.next_button.setEnabled(can_take and not claiming)
+        self._label_next_button()
         if call_open:
             why = self.tr("Finish the open call first.")
         elif on_break:
@@ -168,32 +202,93 @@ class QueuePanel(QWidget):
         self.why_disabled.setText(why)
         self.why_disabled.setVisible(bool(why))
 
+    def _label_next_button(self) -> None:
+        if self._claiming:
+            self.next_button.setText(self.tr("Taking the next client…"))
+        else:
+            self.next_button.setText(self.tr("Next client (F2)"))
+
     def start_polling(self) -> None:
         self.refresh(force=True)
         self.poll.start()
 
+    def follow(self, listener: QueueChangeListener) -> None:
+        """Refresh when the listener announces a change; poll fast only while it is away."""
+        listener.changed.connect(self.change_announced)
+        listener.connected.connect(self.set_live)
+
+    def change_announced(self) -> None:
+        if not self.announced.isActive():
+            self.announced.start()
+
+    def set_live(self, live: bool) -> None:
+        self.live = live
+        interval = self.safety_poll_milliseconds if live else self.fast_poll_milliseconds
+        self.poll.setInterval(interval)
+
     def refresh(self, force: bool = False) -> None:
-        """Re-read the queue when it changed (or when asked); quiet if the database is away."""
-        try:
-            version = self._queue.queue_version()
-            if not force and version == self._version:
-                return
-            self._version = version
-            counts = self._queue.bucket_counts(
-                self._actor, campaign_id=self.campaign_id(), list_id=self.list_id()
-            )
-        except Exception as error:  # the connection banner tells the operator
-            log.info("the queue could not be refreshed: %s", error)
+        """Re-read the queue off the UI thread when it changed (or when asked).
+
+        One read at a time: a request made meanwhile runs once the current one is over.
+        Quiet if the database is away (the workspace's connection banner tells the operator).
+        """
+        if self._refresh_task is not None:
+            self._refresh_again = True
+            self._refresh_forced = self._refresh_forced or force
             return
-        selected = self.selected_bucket()
-        self.buckets.set_rows(counts)
-        row = next((n for n, c in enumerate(counts) if c.bucket is selected), None)
-        if row is None or not counts[row].count:
-            # Show where the work is rather than an empty bucket.
-            row = next((n for n, c in enumerate(counts) if c.count), row or 0)
-        if counts:
-            self.bucket_view.selectRow(row)
-        self._show_waiting()
+        queue, actor, known = self._queue, self._actor, self._version
+        campaign_id, list_id = self.campaign_id(), self.list_id()
+        wanted = self.selected_bucket()
+
+        def work(_context: TaskContext) -> QueueSnapshot | None:
+            version = queue.queue_version()
+            if not force and version == known:
+                return None
+            counts = queue.bucket_counts(actor, campaign_id=campaign_id, list_id=list_id)
+            row = next((n for n, c in enumerate(counts) if c.bucket is wanted), None)
+            if row is None or not counts[row].count:
+                # Show where the work is rather than an empty bucket.
+                row = next((n for n, c in enumerate(counts) if c.count), row or 0)
+            return QueueSnapshot(version, counts, row)
+
+        task = self._background(work)
+        task.succeeded.connect(self._refreshed)
+        task.failed.connect(self._refresh_failed)
+        self._refresh_task = task
+        task.start()
+
+    def is_refreshing(self) -> bool:
+        """The counts are being read."""
+        return self._refresh_task is not None
+
+    def is_busy(self) -> bool:
+        """The counts or the waiting list are being read."""
+        return self._refresh_task is not None or self._waiting_task is not None
+
+    def _refreshed(self, snapshot: QueueSnapshot | None) -> None:
+        if snapshot is not None:
+            self._version = snapshot.version
+            self._applying = True  # one read of the waiting list below, not one per signal
+            try:
+                self.buckets.set_rows(snapshot.counts)
+                if snapshot.counts:
+                    self.bucket_view.selectRow(snapshot.row)
+            finally:
+                self._applying = False
+            self.counts_shown.emit()
+            self._show_waiting()  # the longer read comes second: the counts are up already
+        self._refresh_done()
+
+    def _refresh_failed(self, error: BaseException) -> None:
+        log.info("the queue could not be refreshed: %s", error)
+        self._refresh_done()
+
+    def _refresh_done(self) -> None:
+        self._refresh_task = None
+        if self._refresh_again:
+            force = self._refresh_forced
+            self._refresh_again = self._refresh_forced = False
+            self.refresh(force=force)
 
     def selected_bucket(self) -> Bucket | None:
         index = self.bucket_view.currentIndex()
@@ -204,18 +299,42 @@ class QueuePanel(QWidget):
     # --- inside ---------------------------------------------------------------------------
 
     def _show_waiting(self) -> None:
+        if self._applying:
+            return
         bucket = self.selected_bucket()
         if bucket is None:
             self.waiting.set_rows([])
             return
-        try:
-            items = self._queue.waiting(
-                self._actor, bucket, campaign_id=self.campaign_id(), list_id=self.list_id()
-            )
-        except Exception as error:
-            log.info("the waiting list could not be read: %s", error)
-            return
-        self.waiting.set_rows(items)
+        queue, actor = self._queue, self._actor
+        campaign_id, list_id = self.campaign_id(), self.list_id()
+
+        def work(_context: TaskContext) -> tuple[Bucket, list[QueueItem]]:
+            return bucket, queue.waiting(actor, bucket, campaign_id=campaign_id, list_id=list_id)
+
+        task = self._background(work)
+        task.succeeded.connect(self._waiting_read)
+        task.failed.connect(self._waiting_failed)
+        self._waiting_task = task
+        task.start()
+
+    def _waiting_read(self, result: tuple[Bucket, list[QueueItem]]) -> None:
+        if self.sender() is not self._waiting_task:
+            return  # an answer for a bucket chosen before
+        self._waiting_task = None
+        bucket, items = result
+        if self.selected_bucket() is bucket:
+            self.waiting.set_rows(items)
+
+    def _waiting_failed(self, error: BaseException) -> None:
+        if self.sender() is self._waiting_task:
+            self._waiting_task = None
+        log.info("the waiting list could not be read: %s", error)
+
+    @staticmethod
+    def _background(work: Callable[[TaskContext], object]) -> BackgroundTask:
+        # No parent: a task must not die with the panel while its thread still runs; the
+        # panel's slots are disconnected when the panel goes.
+        return BackgroundTask(work)
 
     def _filters_changed(self) -> None:
         self._fill_lists()
@@ -262,7 +381,7 @@ class QueuePanel(QWidget):
         self._status_caption.setText(self.tr("My status:"))
         self.break_reason.setPlaceholderText(self.tr("Reason for the break (lunch, training…)"))
         self.break_button.setText(self.tr("Start the break"))
-        self.next_button.setText(self.tr("Next client (F2)"))
+        self._label_next_button()
         self._waiting_caption.setText(self.tr("Waiting in the chosen queue:"))
         if self.campaign_filter.count():
             self.campaign_filter.setItemText(0, self.tr("All campaigns"))
@@ -270,7 +389,7 @@ class QueuePanel(QWidget):
             self.list_filter.setItemText(0, self.tr("All lists"))
         self.buckets.retranslate()
         self.waiting.retranslate()
-        self.show_status(self._status, self._call_open)
+        self.show_status(self._status, self._call_open, claiming=self._claiming)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from operator_app.core.call_card import CallCard, load_call_card, queue_filters
 from operator_app.core.drafts import CallDraft, DraftStore, PendingSaves, RetryReport, SaveOutcome
 from operator_app.core.errors import OperatorAppError
-from operator_app.core.outcomes import dispositions_for
+from operator_app.core.outcomes import DispositionInfo, dispositions_for
 from operator_app.core.queue.service import QueueService
 from operator_app.core.queue.status import OperatorStatus, StatusService
 from operator_app.core.script_engine import DialogueError, DialogueSession
@@ -35,6 +35,7 @@ from operator_app.gui.call.card_view import CallCardView
 from operator_app.gui.call.objections_dialog import ObjectionsDialog
 from operator_app.gui.call.outcome_panel import OutcomePanel
 from operator_app.gui.call.queue_panel import QueuePanel
+from operator_app.gui.call.queue_signals import QueueChangeListener
 from operator_app.gui.call.script_panel import ScriptPanel
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.tasks import BackgroundTask, TaskContext
@@ -44,6 +45,14 @@ log = logging.getLogger(__name__)
 
 RETRY_MILLISECONDS = 5000
 CLAIM_KEEPALIVE_MILLISECONDS = 60_000
+
+
+@dataclass(frozen=True)
+class ClaimedCard:
+    """What the background claim hands to the UI: the card and its campaign's outcomes."""
+
+    card: CallCard
+    dispositions: tuple[DispositionInfo, ...]
 
 
 @dataclass
@@ -74,6 +83,8 @@ class OperatorWorkspace(QWidget):
         self.objections_dialog: ObjectionsDialog | None = None
         self.save_task: BackgroundTask | None = None
         self.retry_task: BackgroundTask | None = None
+        self.claim_task: BackgroundTask | None = None
+        self.listener: QueueChangeListener | None = None
         self._offered: CallDraft | None = None
         self._status = OperatorStatus.OFFLINE
 
@@ -179,9 +190,39 @@ class OperatorWorkspace(QWidget):
             self._status = OperatorStatus.AFTER_CALL  # the previous run ended mid-call
         self._show_status()
         self.queue_panel.start_polling()
+        self._listen_for_queue_changes()
         self._offer_unfinished_call()
         if self.pending.pending(self.context.actor):
             self.show_connection_lost()
+
+    def _listen_for_queue_changes(self) -> None:
+        """PostgreSQL tells us when colleagues change the queue; SQLite is polled."""
+        if self.context.database.backend != "postgresql":
+            return
+        listener = QueueChangeListener(self.context.database.url)
+        self.listener = listener
+        self.queue_panel.follow(listener)
+        # Destroyed without being closed (a crash in tests, deleteLater): the thread goes too.
+        self.destroyed.connect(listener.stop)
+        listener.start_listening()
+
+    def _stop_listening(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+
+    def end_session(self) -> None:
+        """The operator signs out or the app closes: stop listening and go offline."""
+        self._stop_listening()
+        self.keepalive.stop()
+        self.retry_timer.stop()
+        self.queue_panel.poll.stop()
+        if self.call is not None:
+            self.autosave.flush()
+        try:
+            self.statuses.set_status(self.context.actor, OperatorStatus.OFFLINE)
+        except Exception as error:  # the next sign-in starts from whatever was recorded
+            log.info("the offline status could not be recorded: %s", error)
+        self._status = OperatorStatus.OFFLINE
 
     def _offer_unfinished_call(self) -> None:
         actor = self.context.actor
@@ -204,10 +245,11 @@ class OperatorWorkspace(QWidget):
 
     def restore_offered(self) -> None:
         draft = self._offered
-        if draft is None or self.call is not None:
+        if draft is None or self.call is not None or self.claim_task is not None:
             return
         try:
             card = load_call_card(self.context.database, draft.lead_id)
+            dispositions = tuple(dispositions_for(self.context.database, card.campaign_id))
         except Exception as error:
             self._show_failure(error)
             return
@@ -217,7 +259,7 @@ class OperatorWorkspace(QWidget):
             self.queue.extend_claim(self.context.actor, draft.lead_id)
         except Exception as error:  # the call is still saved; the claim only keeps others off
             log.info("the restored call's claim could not be renewed: %s", error)
-        self._open(card, draft)
+        self._open(card, draft, dispositions)
 
     def discard_offered(self) -> None:
         draft = self._offered
@@ -244,27 +286,54 @@ class OperatorWorkspace(QWidget):
         self.queue_panel.refresh(force=True)
 
     def take_next(self) -> None:
+        """Claim the next client and load their card off the UI thread; F2 while it runs
+        does nothing."""
         if self.call is not None or self._status is not OperatorStatus.READY:
             return
-        try:
-            claimed = self.queue.claim_next(
-                self.context.actor,
-                campaign_id=self.queue_panel.campaign_id(),
-                list_id=self.queue_panel.list_id(),
-            )
+        if self.claim_task is not None:
+            return
+        database, actor, queue = self.context.database, self.context.actor, self.queue
+        campaign_id, list_id = self.queue_panel.campaign_id(), self.queue_panel.list_id()
+
+        def work(_context: TaskContext) -> ClaimedCard | None:
+            claimed = queue.claim_next(actor, campaign_id=campaign_id, list_id=list_id)
             if claimed is None:
-                self.message.setText(self.tr("Nobody to call right now. The queue is empty."))
-                return
-            card = load_call_card(self.context.database, claimed.lead_id)
-        except Exception as error:
-            self._show_failure(error)
+                return None
+            card = load_call_card(database, claimed.lead_id)
+            return ClaimedCard(card, tuple(dispositions_for(database, card.campaign_id)))
+
+        task = BackgroundTask(work)  # no parent: see QueuePanel._background
+        task.succeeded.connect(self._claimed)
+        task.failed.connect(self._claim_failed)
+        self.claim_task = task
+        self._show_status()
+        task.start()
+
+    def _claimed(self, result: ClaimedCard | None) -> None:
+        self.claim_task = None
+        if self.call is not None:  # a restored call opened meanwhile; the claim expires
+            self._show_status()
+            return
+        if result is None:
+            self._show_status()
+            self.message.setText(self.tr("Nobody to call right now. The queue is empty."))
             return
         self.message.clear()
-        self._open(card, None)
+        self._open(result.card, None, result.dispositions)
+
+    def _claim_failed(self, error: BaseException) -> None:
+        self.claim_task = None
+        self._show_status()
+        self._show_failure(error)
 
     # --- the open call --------------------------------------------------------------------
 
-    def _open(self, card: CallCard, draft: CallDraft | None) -> None:
+    def _open(
+        self,
+        card: CallCard,
+        draft: CallDraft | None,
+        dispositions: tuple[DispositionInfo, ...],
+    ) -> None:
         operator_name = self.context.actor.display_name
         session: DialogueSession | None = None
         free_text = ""
@@ -288,13 +357,11 @@ class OperatorWorkspace(QWidget):
             phone_id=draft.phone_id if draft is not None else first_phone,
             session=session,
         )
-        self.card_view.show_card(card)
+        self.card_view.show_card(card, dispositions)
         self.script_panel.set_session(session, free_text)
         if card.script is None:
             self.script_panel.say.setText(self.tr("This campaign has no call script."))
-        self.outcome_panel.set_dispositions(
-            dispositions_for(self.context.database, card.campaign_id)
-        )
+        self.outcome_panel.set_dispositions(list(dispositions))
         self.outcome_panel.clear()
         if draft is not None:
             self._fill_outcome(draft)
@@ -396,7 +463,7 @@ class OperatorWorkspace(QWidget):
         def work(_context: TaskContext) -> SaveOutcome:
             return pending.save(database, actor, draft)
 
-        task = BackgroundTask(work, parent=self)
+        task = BackgroundTask(work)  # no parent: see QueuePanel._background
         task.succeeded.connect(self._saved)
         task.failed.connect(self._save_failed)
         self.save_task = task
@@ -475,7 +542,7 @@ class OperatorWorkspace(QWidget):
                 queue.queue_version()  # is the database reachable at all?
             return report
 
-        task = BackgroundTask(work, parent=self)
+        task = BackgroundTask(work)  # no parent: see QueuePanel._background
         task.succeeded.connect(self._retried)
         task.failed.connect(self._retry_failed)
         self.retry_task = task
@@ -515,8 +582,11 @@ class OperatorWorkspace(QWidget):
                 self.show_connection_lost()
 
     def _show_status(self) -> None:
-        self.queue_panel.show_status(self._status, self.call is not None)
-        self.next_action.setEnabled(self._status is OperatorStatus.READY and self.call is None)
+        claiming = self.claim_task is not None
+        self.queue_panel.show_status(self._status, self.call is not None, claiming=claiming)
+        self.next_action.setEnabled(
+            self._status is OperatorStatus.READY and self.call is None and not claiming
+        )
         if self._status is OperatorStatus.READY:
             self.idle.setText(self.tr("Press F2 or «Next client» to take the next client."))
         else:
@@ -544,6 +614,10 @@ class OperatorWorkspace(QWidget):
             self.show_connection_lost()
         if self._offered is not None:
             self._offer_unfinished_call()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_listening()
+        super().closeEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         # Closing or signing out: what was typed in the last moments reaches the draft too.

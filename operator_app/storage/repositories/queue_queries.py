@@ -657,10 +657,11 @@ def notify(connection: Connection, payload: str) -> None:
 
 
 def count_bucket(
-    connection: Connection, bucket: str, scope: QueueScope
+    connection: Connection, bucket: str, scope: QueueScope, limit: int
 ) -> tuple[int, dt.datetime | None]:
+    """(how many, up to `limit`; the earliest due among them)."""
     query, _order = _bucket_query(_shape(connection, bucket, scope))
-    inner = query.subquery()
+    inner = query.limit(limit).subquery()
     due_column = list(inner.columns)[3]
     statement = select(func.count(), func.min(due_column)).select_from(inner)
     row = connection.execute(statement, _params(connection, scope)).one()
@@ -668,9 +669,17 @@ def count_bucket(
 
 
 def waiting_rows(
-    connection: Connection, bucket: str, scope: QueueScope, limit: int
+    connection: Connection,
+    bucket: str,
+    scope: QueueScope,
+    limit: int,
+    list_id: int | None = None,
 ) -> list[WaitingRow]:
-    query, order = _bucket_query(_shape(connection, bucket, scope))
+    """The bucket's first rows in offer order ("fresh" with `list_id`: that list's)."""
+    shape = _shape(connection, bucket, scope, list_id)
+    query, order = _bucket_query(shape)
+    if shape.per_list:
+        order = ((L.c.id, False),)  # one list: walk its index (see _candidate_statement)
     keys = [key.label(f"order_{i}") for i, (key, _descending) in enumerate(order)]
     ids = query.add_columns(*keys).order_by(*_ordering(order)).limit(limit).subquery()
     columns = list(ids.columns)
@@ -696,7 +705,7 @@ def waiting_rows(
         )
         .order_by(*_ordering(outer_order))
     )
-    rows = connection.execute(details, _params(connection, scope)).all()
+    rows = connection.execute(details, _params(connection, scope, list_id)).all()
     return [
         WaitingRow(row[0], row[1] or "", row[2], row[3], row[4], row[5], row[6], int(row[7]))
         for row in rows
