@@ -143,6 +143,7 @@ class VisitSummary:
     resource_name: str
     office_name: str
     office_address: str
+    office_time_zone: str  # the visit is shown in the office's time
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,6 +574,7 @@ class HandoffService:
                         visit.resource_name,
                         visit.office_name,
                         visit.office_address,
+                        visit.office_time_zone,
                     ),
                 )
             )

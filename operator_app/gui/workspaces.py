@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from operator_app.core.roles import Role
+from operator_app.core.roles import Permission, Role
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.window_state import ui_state
 
@@ -57,6 +57,8 @@ class WorkspaceTabs(QTabWidget):
             "database": self.tr("Database"),
             "review": self.tr("Review"),
             "editors": self.tr("Editors"),
+            "arbitration": self.tr("Arbitration"),
+            "criteria": self.tr("Criteria"),
         }
         for index, key in enumerate(self._titles):
             self.setTabText(index, titles[key])
@@ -85,9 +87,9 @@ def build_workspace(
 
         return OperatorWorkspace(context, parent)
     if workspace is Workspace.HANDOFFS_AND_CALENDAR:
-        from operator_app.gui.panels.placeholders import HandoffsAndCalendarPage
+        from operator_app.gui.handoffs.incoming import IncomingHandoffsPage
 
-        return HandoffsAndCalendarPage(parent)
+        return IncomingHandoffsPage(context, parent)
 
     from operator_app.gui.panels.lead_lists import LeadListsPanel
 
@@ -96,6 +98,7 @@ def build_workspace(
         from operator_app.gui.panels.placeholders import EditorsPage, ReviewPage
 
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
+        _add_supervision_pages(tabs, context)
         tabs.add_page(ReviewPage(), "review")
         tabs.add_page(EditorsPage(), "editors")
     else:
@@ -106,6 +109,19 @@ def build_workspace(
         tabs.add_page(UsersPanel(context), "users")
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
         tabs.add_page(CampaignsPanel(context), "campaigns")
+        _add_supervision_pages(tabs, context)
         tabs.add_page(DatabasePanel(context), "database")
     tabs.finish()
     return tabs
+
+
+def _add_supervision_pages(tabs: WorkspaceTabs, context: WorkspaceContext) -> None:
+    """Arbitration and the criteria editor, for whoever's role allows them."""
+    if context.actor.can(Permission.ARBITRATE_HANDOFFS):
+        from operator_app.gui.handoffs.arbitration import ArbitrationPage
+
+        tabs.add_page(ArbitrationPage(context), "arbitration")
+    if context.actor.can(Permission.EDIT_CRITERIA):
+        from operator_app.gui.criteria.editor import CriteriaEditorPage
+
+        tabs.add_page(CriteriaEditorPage(context), "criteria")

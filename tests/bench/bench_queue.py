@@ -304,6 +304,9 @@ def operator_process(
     errors = 0
     start.wait()
     stop = time.monotonic() + seconds
+    if talk:
+        # Operators on a floor are not in step: each is somewhere in a call at the start.
+        time.sleep(pace.uniform(0, talk))
     while time.monotonic() < stop:
         started = time.perf_counter()
         try:

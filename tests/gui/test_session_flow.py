@@ -83,7 +83,7 @@ def test_first_run_rejects_a_bad_login_inline(
     ("role", "workspace", "page"),
     [
         (Role.OPERATOR, Workspace.QUEUE_AND_CALL, "queueAndCallPage"),
-        (Role.SELLER, Workspace.HANDOFFS_AND_CALENDAR, "handoffsAndCalendarPage"),
+        (Role.SELLER, Workspace.HANDOFFS_AND_CALENDAR, "incomingHandoffsPage"),
         (Role.SUPERVISOR, Workspace.SUPERVISION, "supervisionWorkspace"),
         (Role.ADMIN, Workspace.ADMINISTRATION, "administrationWorkspace"),
     ],
@@ -113,7 +113,13 @@ def test_supervisor_and_admin_tabs(
     window = sign_in(qtbot, flow, "marina")
     tabs = window.centralWidget()
     assert isinstance(tabs, WorkspaceTabs)
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Lead lists", "Review", "Editors"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Lead lists",
+        "Arbitration",
+        "Criteria",
+        "Review",
+        "Editors",
+    ]
     flow.sign_out()
     window = sign_in(qtbot, flow, "boss")
     tabs = window.centralWidget()
@@ -122,6 +128,8 @@ def test_supervisor_and_admin_tabs(
         "Users",
         "Lead lists",
         "Campaigns",
+        "Arbitration",
+        "Criteria",
         "Database",
     ]
 

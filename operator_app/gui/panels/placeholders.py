@@ -31,29 +31,6 @@ class _Placeholder(QWidget):
         return self.tr("Arrives with the next release")
 
 
-class HandoffsAndCalendarPage(_Placeholder):
-    ICON = "calendar"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("handoffsAndCalendarPage")
-
-    def retranslate(self) -> None:
-        self.empty_state.set_texts(
-            self.tr("Hand-offs and calendar"),
-            self.tr(
-                "Leads handed over to you and your visit calendar arrive with the next "
-                "release. This is where you will work:"
-            ),
-            [
-                self.tr("accept a lead from a lead generator, or return it with a reason;"),
-                self.tr("see booked presentations and visits day by day;"),
-                self.tr("record whether the client came and what the result was."),
-            ],
-            badge=self.next_release(),
-        )
-
-
 class ReviewPage(_Placeholder):
     ICON = "review"
 
@@ -68,8 +45,7 @@ class ReviewPage(_Placeholder):
             [
                 self.tr("go through call outcomes and check that the script was followed;"),
                 self.tr("compare lists and script versions by conversion;"),
-                self.tr("track plan against fact for every operator;"),
-                self.tr("settle disputed hand-offs between lead generators and sellers."),
+                self.tr("track plan against fact for every operator."),
             ],
             badge=self.next_release(),
         )
@@ -84,12 +60,12 @@ class EditorsPage(_Placeholder):
 
     def retranslate(self) -> None:
         self.empty_state.set_texts(
-            self.tr("Scripts and criteria"),
-            self.tr("The editors arrive with the next release. Here you will edit:"),
+            self.tr("Scripts"),
+            self.tr("The script editor arrives with the next release. Here you will edit:"),
             [
                 self.tr("call scripts, with versions, so past calls keep theirs;"),
-                self.tr("the target-client criteria used to verify leads;"),
-                self.tr("non-target reasons, which show marketing what to change."),
+                self.tr("steps, branches and objections, checked for dead ends;"),
+                self.tr("which script version each operator or lead gets, to test a change."),
             ],
             badge=self.next_release(),
         )

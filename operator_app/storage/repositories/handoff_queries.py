@@ -98,6 +98,7 @@ class VisitRow:
     resource_name: str
     office_name: str
     office_address: str
+    office_time_zone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,7 @@ def _visit_query() -> Any:
             Resource.name,
             Office.name,
             Office.address,
+            Office.time_zone,
         )
         .join(Resource, Resource.id == Visit.resource_id)
         .join(Office, Office.id == Resource.office_id)
