@@ -64,6 +64,14 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "options" not in parsed.query:
+        # Plan every statement for its actual values. The driver prepares statements it runs
+        # often, and the server may then switch to one generic plan; without the moment and
+        # the open zones it cannot tell that a few due tasks mean a few leads, and the queue's
+        # statements took hundreds of milliseconds instead of one. Planning the app's small
+        # statements afresh costs well under a millisecond.
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("options", "-c plan_cache_mode=force_custom_plan")
     return create_engine(url, **kwargs)
 
 

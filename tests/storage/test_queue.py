@@ -327,3 +327,9 @@ def test_a_claim_is_notified_to_listeners_on_postgresql(pg_db: Database) -> None
         assert listener.wait(5) == [f"claim:{lead}"]
         service.release(anna, lead)
         assert listener.wait(5) == [f"release:{lead}"]
+
+
+def test_postgresql_plans_every_statement_for_its_values(pg_db: Database) -> None:
+    # A generic plan of the queue's statements can scan every lead (see storage/database.py).
+    with pg_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"

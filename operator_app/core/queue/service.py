@@ -112,8 +112,6 @@ class QueueService:
             self._db.engine.connect().execution_options(**options) as connection,
             connection.begin(),
         ):
-            if postgres:
-                q.plan_for_these_values(connection)
             scope = self._scope(connection, actor, moment, campaign_id, list_id)
             if not scope.windows:
                 return None

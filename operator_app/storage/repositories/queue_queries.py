@@ -473,18 +473,6 @@ def _probe_statement(windows: int, scope_list: bool, postgres: bool) -> Select[A
     return select(status.label("status"), *flags)
 
 
-def plan_for_these_values(connection: Connection) -> None:
-    """PostgreSQL: plan the claim's statements for their actual values, every time.
-
-    The driver prepares statements it has run a few times, and the server may then switch
-    to a generic plan. For the queue that is a trap: without the moment and the open zones
-    it cannot tell that a few due tasks lead to a few leads, and picks a hash join over
-    every lead (hundreds of milliseconds instead of one). Planning the small statements
-    afresh costs about a millisecond.
-    """
-    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-
-
 _ZONES_IN_USE = text(
     # A loose index scan: one seek in ix_leads_client_zone per distinct zone.
     "WITH RECURSIVE zone(name) AS ("
