@@ -32,6 +32,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -284,6 +285,16 @@ def _inside_hours(windows: int, postgres: bool) -> ColumnElement[bool]:
     return or_(*branches) if branches else false()
 
 
+def _written(values: Sequence[str]) -> list[ColumnElement[str]]:
+    """Our own constant codes written into the SQL text (they are identifiers, never input).
+
+    An `IN` over bound values becomes an "expanding" parameter, and SQLAlchemy then renders
+    the statement again on every run: a third of the claim's time in Python.
+    """
+    assert all(value.isidentifier() for value in values)
+    return [literal_column(f"'{value}'") for value in values]
+
+
 def _not_do_not_call() -> ColumnElement[bool]:
     phone = P.alias("dnc_phone")
     return ~exists(
@@ -324,7 +335,7 @@ def _eligible(shape: _Shape) -> list[ColumnElement[bool]]:
     # The cheap test on the lead row itself comes first.
     conditions = [
         or_(L.c.claimed_until.is_(None), L.c.claimed_until < bindparam("now")),
-        L.c.state.not_in(BLOCKED_STATES),
+        L.c.state.not_in(_written(BLOCKED_STATES)),
         _inside_hours(shape.windows, shape.postgres),
     ]
     if not shape.hint:
@@ -403,7 +414,7 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
     if shape.bucket == "inbound":
         query = _base(
             L.c.id, L.c.contact_id, L.c.campaign_id, L.c.created_at, L.c.source, none_task
-        ).where(L.c.source.in_(ARRIVAL_SOURCES), L.c.state == LeadState.NEW, *conditions)
+        ).where(L.c.source.in_(_written(ARRIVAL_SOURCES)), L.c.state == LeadState.NEW, *conditions)
         return query, ((L.c.created_at, False), (L.c.id, False))
     if shape.bucket == "callback":
         own = T.c.assigned_to_id == bindparam("uid")
@@ -429,7 +440,7 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
             _base(L.c.id, L.c.contact_id, L.c.campaign_id, T.c.due_at, T.c.kind, T.c.id)
             .join(T, T.c.lead_id == L.c.id)
             .where(
-                T.c.kind.in_(REMINDER_TASK_KINDS),
+                T.c.kind.in_(_written(REMINDER_TASK_KINDS)),
                 T.c.state == "open",
                 T.c.due_at <= now,
                 *conditions,
