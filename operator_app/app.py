@@ -19,6 +19,7 @@ from operator_app.core.settings import AppSettings
 from operator_app.gui.crash import CrashReporter, configure_logging
 from operator_app.gui.database_probe import database_engine_options
 from operator_app.gui.flow import SessionFlow
+from operator_app.gui.garbage import UiThreadGarbageCollector
 from operator_app.gui.i18n import Translations
 from operator_app.gui.icons import app_icon
 from operator_app.storage.database import Database, describe_url, resolve_database_url
@@ -51,6 +52,8 @@ def create_application() -> QApplication:
     app.setWindowIcon(app_icon("app"))
     # The flow closes one window before the next opens; it decides when the app quits.
     app.setQuitOnLastWindowClosed(False)
+    if app.findChild(UiThreadGarbageCollector) is None:
+        UiThreadGarbageCollector(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
@@ -18,6 +19,21 @@ from operator_app.storage.migrate import upgrade
 from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_garbage_collection_in_worker_threads() -> Iterator[None]:
+    """As the app does (gui/garbage.py): the automatic collector could run in a background
+    task's thread and destroy Qt objects there; collection happens on the main thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,9 @@ writes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import zoneinfo
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -28,6 +30,7 @@ from operator_app.core.demo_data.phones import landline_phone
 from operator_app.core.demo_data.workspace import (
     ADMIN_LOGIN,
     DEMO_CAMPAIGNS,
+    DEMO_HANDOFFS,
     DEMO_LISTS,
     DEMO_OFFICES,
     DEMO_PASSWORD,
@@ -54,9 +57,11 @@ from operator_app.core.verification.verdict import (
 )
 from operator_app.resources import resource_path
 from operator_app.storage.audit import act_as
+from operator_app.storage.base import utcnow
 from operator_app.storage.database import Database
 from operator_app.storage.lead_states import LeadState
 from operator_app.storage.models import (
+    AuditEntry,
     CalendarException,
     CallingHours,
     Campaign,
@@ -64,6 +69,7 @@ from operator_app.storage.models import (
     Contact,
     Disposition,
     DoNotCall,
+    Handoff,
     Lead,
     LeadList,
     Office,
@@ -73,6 +79,7 @@ from operator_app.storage.models import (
     ScriptVersion,
     User,
     Verification,
+    Visit,
     WorkingHours,
 )
 from operator_app.storage.repositories import verification_queries
@@ -158,6 +165,7 @@ class DemoSummary:
     companies: int
     verifications: int = 0  # verified leads
     overridden: int = 0  # of them, with the operator's override
+    handoffs: int = 0  # of them, handed off to a seller with a booked presentation
 
     @property
     def leads(self) -> int:
@@ -187,7 +195,8 @@ class DemoSummary:
         ]
         lines.append(
             f"  {self.leads} leads in total, {self.companies} companies, "
-            f"{self.verifications} verified ({self.overridden} with an overridden verdict)"
+            f"{self.verifications} verified ({self.overridden} with an overridden verdict), "
+            f"{self.handoffs} handed off to a seller"
         )
         logins = ", ".join(f"{user.login} ({user.display_name})" for user in self.users)
         lines.append(f'  Sign in as {logins} with the password "{self.password}"')
@@ -286,6 +295,15 @@ def _refuse_if_present(session: Session, plan: _Plan) -> None:
             raise DemoNameTaken(what, value)
 
 
+def _workdays_after(day: dt.date, workdays: int) -> dt.date:
+    """The date `workdays` Monday-to-Friday days after `day`."""
+    while workdays > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            workdays -= 1
+    return day
+
+
 def _state(demo: DemoLead, verification: Verification | None) -> str:
     """A new lead's state; a verified one is a lead, or closed as non-target."""
     if demo.blocked:
@@ -306,6 +324,7 @@ class _Writer:
         self.campaigns: dict[str, Campaign] = {}
         self.companies: dict[str, Company] = {}
         self.verifications: list[tuple[Lead, Verification]] = []
+        self.leads_at: dict[tuple[str, int], Lead] = {}  # by (list name, position)
 
     def write(self) -> DemoSummary:
         self._users()
@@ -318,6 +337,7 @@ class _Writer:
             verification.lead_id = lead.id
             self.session.add(verification)
         self.session.flush()
+        self._handoffs()
         return DemoSummary(
             users=tuple(
                 DemoUser(user.login, user.display_name, Role(user.role))
@@ -330,6 +350,7 @@ class _Writer:
             companies=len(self.companies),
             verifications=len(self.verifications),
             overridden=sum(v.overridden for _lead, v in self.verifications),
+            handoffs=len(DEMO_HANDOFFS),
         )
 
     def _users(self) -> None:
@@ -525,14 +546,69 @@ class _Writer:
             for item in DEMO_VERIFICATIONS
             if item.list_name == spec.name
         }
+        handed_off = {item.lead_index for item in DEMO_HANDOFFS if item.list_name == spec.name}
         for index, (demo_lead, contact) in enumerate(zip(leads, contacts, strict=True)):
             verification = verified.get(index)
             lead = self._phones_and_lead(demo_lead, contact.id, lead_list, campaign, verification)
+            if index in handed_off:
+                assert verification is not None and not demo_lead.blocked
+                lead.state = LeadState.VISIT_BOOKED.value
+            self.leads_at[(spec.name, index)] = lead
             if verification is not None:
                 self.verifications.append((lead, verification))
         return DemoList(
             spec.name, spec.campaign, spec.abc_class, spec.priority, len(leads), blocked
         )
+
+    def _handoffs(self) -> None:
+        """Presentations booked with the demo seller, and their hand-offs in each state."""
+        operator, seller = self.users["operator"], self.users["seller"]
+        resource = self.session.scalars(
+            select(Resource).where(Resource.user_id == seller.id).order_by(Resource.id)
+        ).first()
+        assert resource is not None, "the demo seller has no bookable resource"
+        office = self.session.get_one(Office, resource.office_id)
+        zone = zoneinfo.ZoneInfo(office.time_zone)
+        now = utcnow()
+        for spec in DEMO_HANDOFFS:
+            lead = self.leads_at[(spec.list_name, spec.lead_index)]
+            day = _workdays_after(now.astimezone(zone).date(), spec.visit_in_workdays)
+            starts = dt.datetime.combine(day, dt.time(spec.visit_hour), zone).astimezone(dt.UTC)
+            visit = Visit(
+                lead_id=lead.id,
+                resource_id=resource.id,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=resource.slot_minutes),
+                status="booked",
+                booked_by_id=operator.id,
+            )
+            self.session.add(visit)
+            self.session.flush()
+            handoff = Handoff(
+                lead_id=lead.id,
+                visit_id=visit.id,
+                from_user_id=operator.id,
+                to_user_id=seller.id,
+                state=spec.state,
+                return_reason=spec.return_reason,
+                decided_at=None if spec.state == "offered" else now,
+            )
+            self.session.add(handoff)
+            self.session.flush()
+            steps: list[tuple[int, str | None, str]] = [(operator.id, None, "offered")]
+            if spec.state != "offered":
+                steps.append((seller.id, "offered", spec.state))
+            self.session.add_all(
+                AuditEntry(
+                    user_id=user_id,
+                    entity="handoff",
+                    entity_id=handoff.id,
+                    action=after,
+                    before=None if before is None else {"state": before},
+                    after={"state": after},
+                )
+                for user_id, before, after in steps
+            )
 
     def _contact(self, demo: DemoLead) -> Contact:
         return Contact(

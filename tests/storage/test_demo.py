@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -15,13 +16,14 @@ from operator_app.core.demo import (
     DemoWorkspaceExists,
     create_demo_workspace,
 )
+from operator_app.core.handoff import HandoffService
 from operator_app.core.phones import normalize_phone
-from operator_app.core.roles import Role
+from operator_app.core.roles import Actor, Role
 from operator_app.core.scripts_format import StageKind, from_document, load_script
 from operator_app.core.users import UserService
 from operator_app.core.verification.service import VerificationService
 from operator_app.resources import resource_path
-from operator_app.storage.base import Base
+from operator_app.storage.base import Base, utcnow
 from operator_app.storage.database import Database
 from operator_app.storage.models import (
     AuditEntry,
@@ -33,6 +35,7 @@ from operator_app.storage.models import (
     CriteriaSet,
     Disposition,
     DoNotCall,
+    Handoff,
     Lead,
     LeadList,
     Office,
@@ -42,6 +45,7 @@ from operator_app.storage.models import (
     ScriptVersion,
     User,
     Verification,
+    Visit,
     WorkingHours,
 )
 
@@ -254,8 +258,9 @@ def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
 
     priority_of = {x.id: x.priority for x in lists}
     states = Counter(lead.state for lead in leads)
-    assert set(states) == {"new", "blocked", "lead", "not_target"}
-    assert 2 <= states["blocked"] <= 10 and states["lead"] + states["not_target"] == 5
+    assert set(states) == {"new", "blocked", "lead", "not_target", "visit_booked"}
+    assert 2 <= states["blocked"] <= 10
+    assert (states["lead"] + states["not_target"], states["visit_booked"]) == (5, 3)
     for lead in leads:
         assert lead.priority == priority_of[lead.list_id or 0]
         numbers = {p.e164 for p in phones if p.contact_id == lead.contact_id}
@@ -374,6 +379,39 @@ def test_b2b_leads_are_companies_reached_through_people_with_positions(db: Datab
     assert clinic_companies == 0  # the clinic calls its own patients, not companies
 
 
+def test_three_verified_leads_are_handed_to_the_seller_with_a_booked_presentation(
+    db: Database,
+) -> None:
+    create_demo_workspace(db)
+    with db.session() as session:
+        seller, operator = (
+            session.scalars(select(User.id).where(User.login == login)).one()
+            for login in ("seller", "operator")
+        )
+    with db.session() as session:
+        rows = session.execute(
+            select(Handoff, Visit, Lead.state)
+            .join(Visit, Visit.id == Handoff.visit_id)
+            .join(Lead, Lead.id == Handoff.lead_id)
+        ).all()
+    assert sorted(handoff.state for handoff, _visit, _state in rows) == [
+        "accepted",
+        "offered",
+        "returned",
+    ]
+    for handoff, visit, state in rows:
+        assert (handoff.from_user_id, handoff.to_user_id, state) == (
+            operator,
+            seller,
+            "visit_booked",
+        )
+        assert visit.status == "booked" and visit.starts_at > utcnow()
+        assert visit.starts_at.astimezone(ZoneInfo("Europe/Moscow")).weekday() < 5
+        assert (handoff.return_reason is not None) == (handoff.state == "returned")
+    seller_actor = Actor(seller, "seller", "Seller", Role.SELLER)
+    assert len(HandoffService(db).incoming(seller_actor)) == 1
+
+
 def test_preset_campaigns_have_criteria_and_a_few_leads_are_verified(db: Database) -> None:
     summary = create_demo_workspace(db)
     with db.session() as session:
@@ -387,11 +425,13 @@ def test_preset_campaigns_have_criteria_and_a_few_leads_are_verified(db: Databas
         ).all()
         operator = session.scalars(select(User.id).where(User.login == "operator")).one()
     assert with_criteria == {CAMPAIGN, B2B, DEVELOPER, CAR_DEALER}
-    assert (summary.verifications, summary.overridden) == (5, 1)
-    assert len(rows) == 5
+    assert (summary.verifications, summary.overridden, summary.handoffs) == (8, 1, 3)
+    assert len(rows) == 8
     for verification, state in rows:
         assert verification.verified_by_id == operator
-        assert state == ("lead" if verification.verdict == "target" else "not_target")
+        target_states = {"lead", "visit_booked"}  # handed off leads have their visit booked
+        assert (state in target_states) == (verification.verdict == "target")
+        assert state in {*target_states, "not_target"}
         assert (verification.reason is None) == (verification.verdict == "target")
     (overridden,) = [v for v, _state in rows if v.overridden]
     assert (overridden.computed_verdict, overridden.verdict) == ("non_target", "target")

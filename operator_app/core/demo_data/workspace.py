@@ -430,7 +430,32 @@ class VerificationSpec:
     override_comment: str | None = None
 
 
+_BROKER_TARGET_ANSWERS = (
+    ("purchase", "Квартира или дом (ипотека)"),
+    ("amount", "4 800 000"),
+    ("credit_history", "Хорошая, просрочек не было"),
+    ("broker_fee", "Да, подходит"),
+    ("income", "Официально, больше полугода"),
+    ("age", "34"),
+    ("region", "Москва"),
+)
+
 DEMO_VERIFICATIONS = (
+    VerificationSpec(MORTGAGE_MOSCOW.name, 3, _BROKER_TARGET_ANSWERS),
+    VerificationSpec(
+        MORTGAGE_MOSCOW.name,
+        4,
+        (*_BROKER_TARGET_ANSWERS[:1], ("amount", "2 300 000"), *_BROKER_TARGET_ANSWERS[2:]),
+    ),
+    VerificationSpec(
+        MORTGAGE_MOSCOW.name,
+        5,
+        (
+            *_BROKER_TARGET_ANSWERS[:2],
+            ("credit_history", "Были просрочки, сейчас всё закрыто"),
+            *_BROKER_TARGET_ANSWERS[3:],
+        ),
+    ),
     VerificationSpec(
         NEW_BUILDINGS_MOSCOW.name,
         0,
@@ -494,6 +519,33 @@ DEMO_VERIFICATIONS = (
             ("timing", "Просто интересуется"),
         ),
         reason="just_curious",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSpec:
+    """A verified target lead with a presentation booked with the demo seller, handed off."""
+
+    list_name: str
+    lead_index: int  # a lead of DEMO_VERIFICATIONS with a target verdict
+    visit_in_workdays: int  # counted from the day the demo is created
+    visit_hour: int  # in the office's time
+    state: str  # offered | accepted | returned (waiting for the supervisor's arbitration)
+    return_reason: str | None = None
+
+
+DEMO_HANDOFFS = (
+    HandoffSpec(MORTGAGE_MOSCOW.name, 3, 1, 11, "offered"),
+    HandoffSpec(MORTGAGE_MOSCOW.name, 4, 2, 15, "accepted"),
+    HandoffSpec(
+        MORTGAGE_MOSCOW.name,
+        5,
+        1,
+        17,
+        "returned",
+        "На встрече выяснилось: ипотеку клиенту уже одобрил его зарплатный банк, брокер "
+        "не нужен — об этом можно было спросить по телефону.",
     ),
 )
 

@@ -1,0 +1,42 @@
+"""Python's cyclic garbage is collected on the UI thread, never on a worker thread.
+
+The automatic collector runs in whichever thread happens to allocate when a threshold is
+crossed — often a background task's thread. If the garbage it finds holds Qt objects (a
+closed dialog, a widget's wrapper in a reference cycle), their C++ destructors then run on
+that thread, and Qt crashes. So automatic collection is switched off, and a timer on the UI
+thread collects with the same thresholds instead.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QObject, QTimer
+
+__all__ = ["UiThreadGarbageCollector"]
+
+CHECK_MILLISECONDS = 500
+
+
+class UiThreadGarbageCollector(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(CHECK_MILLISECONDS)
+
+    def check(self) -> None:
+        """Collect the generations whose counts passed their threshold, as gc would."""
+        counts = gc.get_count()
+        generation = -1
+        for index, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=True)):
+            if count > threshold:
+                generation = index
+        if generation >= 0:
+            gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.enable()
