@@ -26,10 +26,8 @@ from operator_app.core.errors import OperatorAppError
 from operator_app.core.outcomes import DispositionSpec
 from operator_app.core.roles import Actor, Permission, require
 from operator_app.core.scripts import script_file_name
-from operator_app.core.scripts_format import ScriptFormatError, from_document
 from operator_app.core.verification.criteria import criteria_from_data, reasons_from_data
-from operator_app.core.verification.script_link import unknown_script_steps
-from operator_app.core.verification.service import store_criteria
+from operator_app.core.verification.service import store_criteria, unlinked_criteria
 from operator_app.storage.audit import act_as
 from operator_app.storage.database import Database
 from operator_app.storage.models import Campaign, Disposition
@@ -127,27 +125,18 @@ def _script_id(session: Session, doc: CampaignDocument) -> int | None:
 
 def _check_script_steps(session: Session, doc: CampaignDocument, script_id: int | None) -> None:
     """Every criterion's script_step must be a step of the campaign's script."""
-    linked = [c for c in doc.criteria if c.script_step is not None]
-    if not linked:
+    unlinked = unlinked_criteria(session, doc.criteria, script_id)
+    if not unlinked:
         return
+    criterion = unlinked[0]
     if script_id is None:
         raise CampaignConfigError(
-            f"criterion '{linked[0].id}' names a script step, but the campaign has no script"
+            f"criterion '{criterion.id}' names a script step, but the campaign has no script"
         )
-    document = q.latest_script_document(session, script_id)
-    if document is None:
-        return
-    try:
-        script = from_document(document)
-    except ScriptFormatError as error:
-        raise CampaignConfigError(f"the script «{doc.script}» is unreadable: {error}") from error
-    unknown = unknown_script_steps(doc.criteria, script)
-    if unknown:
-        criterion = next(c for c in doc.criteria if c.id == unknown[0])
-        raise CampaignConfigError(
-            f"criterion '{criterion.id}': the script «{doc.script}» has no step "
-            f"'{criterion.script_step}'"
-        )
+    raise CampaignConfigError(
+        f"criterion '{criterion.id}': the script «{doc.script}» has no step "
+        f"'{criterion.script_step}'"
+    )
 
 
 def _replace_dispositions(

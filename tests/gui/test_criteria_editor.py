@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from operator_app.core.roles import Actor, Role
+from operator_app.core.scripts import import_script
 from operator_app.core.verification.criteria import (
     AnswerType,
     Criterion,
@@ -17,7 +19,9 @@ from operator_app.core.verification.criteria import (
 from operator_app.core.verification.service import CriteriaService
 from operator_app.gui.criteria.editor import CriteriaEditorPage
 from operator_app.gui.i18n import Translations
+from operator_app.resources import resource_path
 from operator_app.storage.database import Database
+from operator_app.storage.models import Campaign, Script
 from tests.gui.helpers import add_user, context_for
 from tests.support.handoff_data import make_campaign
 
@@ -29,9 +33,18 @@ CREDIT = Criterion(
     AnswerType.CHOICE,
     choices=("Хорошая", "Были просрочки", "Испорчена безнадёжно"),
     disqualify=DisqualifyRule(RuleKind.EQUALS, "Испорчена безнадёжно"),
-    script_step="q_credit",
+    script_step="q_credit_history",
 )
 RUINED = NonTargetReason("ruined_credit", "Кредитная история испорчена")
+
+
+def with_broker_script(database: Database, admin: Actor, campaign: int) -> None:
+    """The campaign asks CREDIT at its script's step q_credit_history (a step must exist)."""
+    text = resource_path("scripts", "credit_broker_visit.ru.yaml").read_text(encoding="utf-8")
+    name, _version = import_script(database, admin, text)
+    with database.session() as session:
+        script_id = session.scalars(select(Script.id).where(Script.name == name)).one()
+        session.get_one(Campaign, campaign).script_id = script_id
 
 
 def open_page(
@@ -57,6 +70,7 @@ def test_editing_and_saving_criteria_adds_a_version_only_when_changed(
     supervisor = add_user(sqlite_db, admin, "roman", Role.SUPERVISOR)
     make_campaign(sqlite_db, "Автосалон")
     campaign = make_campaign(sqlite_db, "Кредитный брокер")
+    with_broker_script(sqlite_db, admin, campaign)
     service = CriteriaService(sqlite_db)
     service.save(supervisor, campaign, [CREDIT], [RUINED])
     page = open_page(qtbot, sqlite_db, supervisor, campaign, translations)
@@ -66,7 +80,7 @@ def test_editing_and_saving_criteria_adds_a_version_only_when_changed(
     assert page.id_edit.text() == "credit_history"
     assert page.choices_edit.toPlainText().splitlines() == list(CREDIT.choices)
     assert page.rule_value_edit.text() == "Испорчена безнадёжно"
-    assert page.step_edit.text() == "q_credit"
+    assert page.step_edit.text() == "q_credit_history"
     assert page.reason_rows() == [{"code": "ruined_credit", "label": "Кредитная история испорчена"}]
 
     save(qtbot, page)  # nothing changed
@@ -167,6 +181,7 @@ def test_a_duplicate_id_is_named(
 ) -> None:
     supervisor = add_user(sqlite_db, admin, "roman", Role.SUPERVISOR)
     campaign = make_campaign(sqlite_db, "Застройщик")
+    with_broker_script(sqlite_db, admin, campaign)
     CriteriaService(sqlite_db).save(supervisor, campaign, [CREDIT], [RUINED])
     page = open_page(qtbot, sqlite_db, supervisor, campaign, translations)
     page.add_button.click()
@@ -185,6 +200,7 @@ def test_unsaved_changes_hold_the_campaign_until_saved_or_discarded(
     supervisor = add_user(sqlite_db, admin, "roman", Role.SUPERVISOR)
     other = make_campaign(sqlite_db, "Автосалон")
     campaign = make_campaign(sqlite_db, "Кредитный брокер")
+    with_broker_script(sqlite_db, admin, campaign)
     CriteriaService(sqlite_db).save(supervisor, campaign, [CREDIT], [RUINED])
     page = open_page(qtbot, sqlite_db, supervisor, campaign, translations)
     assert not page.has_changes() and page.campaign.isEnabled()

@@ -42,7 +42,6 @@ BUDGET = Criterion(
     "Какой бюджет, млн?",
     AnswerType.NUMBER,
     disqualify=DisqualifyRule(RuleKind.LESS_THAN, 3),
-    script_step="q_budget",
 )
 LOW_BUDGET = NonTargetReason("low_budget", "Бюджет ниже минимального")
 

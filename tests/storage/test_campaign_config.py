@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from operator_app.core.campaign_config import (
     import_campaign,
 )
 from operator_app.core.campaign_format import CampaignFormatError, load_campaign
-from operator_app.core.errors import PermissionDenied
+from operator_app.core.errors import PermissionDenied, ValidationFailed
 from operator_app.core.roles import Actor, Role
 from operator_app.core.scripts import import_script
 from operator_app.core.users import UserService
+from operator_app.core.verification.service import CriteriaService
 from operator_app.resources import resource_path
 from operator_app.storage.base import Base
 from operator_app.storage.database import Database
@@ -156,3 +158,27 @@ def test_file_names_are_safe_and_distinct(db: Database, admin: Actor, tmp_path: 
         )
     names = sorted(path.name for path in export_campaigns(db, tmp_path))
     assert names == ["kredity-moskva-piter-2.yaml", "kredity-moskva-piter.yaml"]
+
+
+def test_the_criteria_editor_refuses_a_step_the_campaign_script_lacks(
+    db: Database, admin: Actor
+) -> None:
+    with_scripts(db, admin)
+    imported = import_campaign(
+        db, admin, resource_path("campaigns", "credit_broker.yaml").read_text(encoding="utf-8")
+    )
+    service = CriteriaService(db)
+    current = service.current(imported.campaign_id)
+    assert current is not None
+    criteria = list(current.criteria)
+    criteria[0] = replace(criteria[0], script_step="q_no_such_step")
+    supervisor = Actor(admin.user_id, admin.login, admin.display_name, Role.SUPERVISOR)
+    with pytest.raises(ValidationFailed) as refused:
+        service.save(supervisor, imported.campaign_id, criteria, current.reasons)
+    assert refused.value.problem == "unknown_script_step"
+    assert f"criterion '{criteria[0].id}'" in str(refused.value)
+    assert "q_no_such_step" in str(refused.value)
+    still = service.current(imported.campaign_id)
+    assert still is not None and still.version == current.version
+    criteria[0] = replace(criteria[0], script_step="q_credit_history")  # a real step
+    assert service.save(supervisor, imported.campaign_id, criteria, current.reasons).version == 2

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from operator_app.core.errors import NotFound, ValidationFailed
 from operator_app.core.roles import Actor, Permission, require
+from operator_app.core.scripts_format import ScriptFormatError, from_document
 from operator_app.core.verification.criteria import (
     AnswerValue,
     CriteriaError,
@@ -25,6 +26,7 @@ from operator_app.core.verification.criteria import (
     reasons_from_data,
     reasons_to_data,
 )
+from operator_app.core.verification.script_link import unknown_script_steps
 from operator_app.core.verification.verdict import (
     Verdict,
     answer_to_data,
@@ -35,6 +37,7 @@ from operator_app.core.verification.verdict import (
 from operator_app.storage.audit import act_as
 from operator_app.storage.database import Database
 from operator_app.storage.models import CriteriaSet
+from operator_app.storage.repositories import campaign_config_queries as campaign_queries
 from operator_app.storage.repositories import verification_queries as q
 
 __all__ = [
@@ -138,6 +141,27 @@ def store_criteria(
     return _set_view(row), True
 
 
+def unlinked_criteria(
+    session: Session, criteria: Sequence[Criterion], script_id: int | None
+) -> tuple[Criterion, ...]:
+    """Criteria whose script_step the campaign's script (its newest version) does not have;
+    every linked criterion when the campaign has no script."""
+    linked = tuple(c for c in criteria if c.script_step is not None)
+    if not linked:
+        return ()
+    document = (
+        None if script_id is None else campaign_queries.latest_script_document(session, script_id)
+    )
+    if document is None:
+        return linked
+    try:
+        script = from_document(document)
+    except ScriptFormatError:
+        return linked
+    unknown = set(unknown_script_steps(criteria, script))
+    return tuple(c for c in linked if c.id in unknown)
+
+
 class CriteriaService:
     """The target-client criteria of campaigns: read the current version, save a new one."""
 
@@ -166,6 +190,15 @@ class CriteriaService:
         with self.database.session() as session:
             q.begin_write(session)
             act_as(session, actor.user_id)
+            script_id = campaign_queries.campaign_script_id(session, campaign_id)
+            unlinked = unlinked_criteria(session, criteria, script_id)
+            if unlinked:
+                raise ValidationFailed(
+                    "criteria",
+                    "unknown_script_step",
+                    f"criterion '{unlinked[0].id}': the campaign's script has no step "
+                    f"'{unlinked[0].script_step}'",
+                )
             view, _added = store_criteria(session, campaign_id, criteria, reasons, actor.user_id)
             return view
 

@@ -46,6 +46,10 @@ def script_name(session: Session, script_id: int | None) -> str | None:
     return session.scalar(select(Script.name).where(Script.id == script_id))
 
 
+def campaign_script_id(session: Session, campaign_id: int) -> int | None:
+    return session.scalar(select(Campaign.script_id).where(Campaign.id == campaign_id))
+
+
 def latest_script_document(session: Session, script_id: int) -> dict[str, Any] | None:
     return session.scalar(
         select(ScriptVersion.document)
