@@ -4,7 +4,7 @@
 <context>
     <name>AcceptanceRateModel</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/models.py" line="+98"/>
+        <location filename="../../operator_app/gui/handoffs/models.py" line="+100"/>
         <source>Lead generator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -242,6 +242,29 @@
     <message>
         <location line="+1"/>
         <source>Earlier attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallDetails</name>
+    <message>
+        <location filename="../../operator_app/gui/call/call_details.py" line="+104"/>
+        <source>Loading the verification form…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>No connection to the database: the form is not loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who is on the line</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -657,7 +680,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Consent given by:</source>
+        <source>Consent channel:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -684,7 +707,7 @@
 <context>
     <name>CriteriaEditorPage</name>
     <message>
-        <location filename="../../operator_app/gui/criteria/editor.py" line="+187"/>
+        <location filename="../../operator_app/gui/criteria/editor.py" line="+194"/>
         <source>Yes / no</source>
         <translation type="unfinished"></translation>
     </message>
@@ -745,70 +768,80 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+20"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Question</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+40"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Answer type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Choices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Disqualifying rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+20"/>
+        <location line="+22"/>
         <location line="+21"/>
         <source>Script step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+44"/>
+        <location line="-42"/>
+        <location line="+46"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-43"/>
-        <location line="+43"/>
+        <location line="-45"/>
+        <location line="+45"/>
         <source>Label</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Verification criteria</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the saved version again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -887,7 +920,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>no criteria saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,7 +940,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>yes or no</source>
         <translation type="unfinished"></translation>
     </message>
@@ -927,7 +960,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+78"/>
+        <location line="+1"/>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save or discard the changes before choosing another campaign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>Nothing changed: still version {number}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1227,13 +1271,13 @@
 <context>
     <name>EditorsPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+87"/>
-        <source>Scripts and criteria</source>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+63"/>
+        <source>Scripts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>The editors arrive with the next release. Here you will edit:</source>
+        <source>The script editor arrives with the next release. Here you will edit:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1243,12 +1287,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>the target-client criteria used to verify leads;</source>
+        <source>steps, branches and objections, checked for dead ends;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>non-target reasons, which show marketing what to change.</source>
+        <source>which script version each operator or lead gets, to test a change.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1678,30 +1722,111 @@ or choose it with Browse… (Alt+B).</source>
     </message>
 </context>
 <context>
-    <name>HandoffsAndCalendarPage</name>
+    <name>HandoffTexts</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-49"/>
-        <source>Hand-offs and calendar</source>
+        <location filename="../../operator_app/gui/handoffs/texts.py" line="+19"/>
+        <source>Waiting for decision</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Leads handed over to you and your visit calendar arrive with the next release. This is where you will work:</source>
+        <location line="+1"/>
+        <source>Accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned, waiting for arbitration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return upheld</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return overruled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Non-target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>decision maker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>influencer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secretary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Someone else decided this hand-off first (it is now: {state}). The list has been refreshed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Company</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+22"/>
+        <source>Verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>accept a lead from a lead generator, or return it with a reason;</source>
+        <source>Answers, step by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>see booked presentations and visits day by day;</source>
+        <location line="+15"/>
+        <source>Call notes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>record whether the client came and what the result was.</source>
+        <location line="+12"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2025,7 +2150,7 @@ Details: {detail}</source>
 <context>
     <name>IncomingHandoffsPage</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+117"/>
+        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+124"/>
         <source>Incoming leads</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2080,7 +2205,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+65"/>
         <source>The hand-offs could not be loaded. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3042,7 +3167,7 @@ Details: {detail}</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+15"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-25"/>
         <source>Call review</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3063,12 +3188,7 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>track plan against fact for every operator;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>settle disputed hand-offs between lead generators and sellers.</source>
+        <source>track plan against fact for every operator.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3348,7 +3468,7 @@ Details: {detail}</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../operator_app/app.py" line="+71"/>
+        <location filename="../../operator_app/app.py" line="+74"/>
         <source>“{url}” is not a database address the app understands.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3771,7 +3891,7 @@ Details: {detail}</source>
 <context>
     <name>_Placeholder</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-41"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-17"/>
         <source>Arrives with the next release</source>
         <translation type="unfinished"></translation>
     </message>

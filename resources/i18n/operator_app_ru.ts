@@ -4,39 +4,39 @@
 <context>
     <name>AcceptanceRateModel</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/models.py" line="+98"/>
+        <location filename="../../operator_app/gui/handoffs/models.py" line="+100"/>
         <source>Lead generator</source>
-        <translation type="unfinished"></translation>
+        <translation>Лидогенератор</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Handed off</source>
-        <translation type="unfinished"></translation>
+        <translation>Передано</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>Принято</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Awaiting arbitration</source>
-        <translation type="unfinished"></translation>
+        <translation>Ждут арбитража</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Returns upheld</source>
-        <translation type="unfinished"></translation>
+        <translation>Возвратов подтверждено</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Returns overruled</source>
-        <translation type="unfinished"></translation>
+        <translation>Возвратов отклонено</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Acceptance rate</source>
-        <translation type="unfinished"></translation>
+        <translation>Доля принятых</translation>
     </message>
 </context>
 <context>
@@ -44,92 +44,92 @@
     <message>
         <location filename="../../operator_app/gui/handoffs/arbitration.py" line="+125"/>
         <source>Arbitration of returned leads</source>
-        <translation type="unfinished"></translation>
+        <translation>Арбитраж возвращённых лидов</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Refresh</source>
-        <translation type="unfinished">Обновить</translation>
+        <translation>Обновить</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Load everything again (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузить всё заново (F5)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Uphold the return…</source>
-        <translation type="unfinished"></translation>
+        <translation>Подтвердить возврат…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The seller was right: the lead is not counted as the lead generator&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>Продавец прав: лид не засчитывается лидогенератору</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Overrule…</source>
-        <translation type="unfinished"></translation>
+        <translation>Отклонить возврат…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The return was wrong: the lead counts as the lead generator&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>Возврат необоснован: лид засчитывается лидогенератору</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Verdict overrides</source>
-        <translation type="unfinished"></translation>
+        <translation>Ручные изменения вердикта</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Acceptance rate by lead generator</source>
-        <translation type="unfinished"></translation>
+        <translation>Доля принятых лидов по лидогенераторам</translation>
     </message>
     <message>
         <location line="+58"/>
         <source>— no returned leads are waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>— возвращённых лидов, ожидающих решения, нет</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>The arbitration list could not be loaded. {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось загрузить список арбитража. {reason}</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Choose a returned lead to see the seller&apos;s reason and what was captured.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите возвращённый лид, чтобы увидеть причину продавца и собранные данные.</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>Uphold the return</source>
-        <translation type="unfinished"></translation>
+        <translation>Подтвердить возврат</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The return of {client} stands: the lead is not counted as {generator}&apos;s. Write a comment for both of them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Возврат лида {client} подтверждается: лид не засчитывается лидогенератору {generator}. Напишите комментарий для обоих.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Uphold</source>
-        <translation type="unfinished"></translation>
+        <translation>Подтвердить</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Overrule the return</source>
-        <translation type="unfinished"></translation>
+        <translation>Отклонить возврат</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The return of {client} was wrong: the lead counts as {generator}&apos;s. Write a comment for both of them.</source>
-        <translation type="unfinished"></translation>
+        <translation>Возврат лида {client} необоснован: лид засчитывается лидогенератору {generator}. Напишите комментарий для обоих.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Overrule</source>
-        <translation type="unfinished"></translation>
+        <translation>Отклонить</translation>
     </message>
 </context>
 <context>
@@ -246,6 +246,29 @@
     </message>
 </context>
 <context>
+    <name>CallDetails</name>
+    <message>
+        <location filename="../../operator_app/gui/call/call_details.py" line="+104"/>
+        <source>Loading the verification form…</source>
+        <translation>Загрузка формы верификации…</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>No connection to the database: the form is not loaded.</source>
+        <translation>Нет связи с базой данных: форма не загружена.</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Verification</source>
+        <translation>Верификация</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who is on the line</source>
+        <translation>Кто на линии</translation>
+    </message>
+</context>
+<context>
     <name>CallTimer</name>
     <message>
         <location filename="../../operator_app/gui/call/call_timer.py" line="+74"/>
@@ -324,124 +347,124 @@
     <message>
         <location filename="../../operator_app/gui/call/company_panel.py" line="+45"/>
         <source>Enter the company&apos;s INN.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите ИНН компании.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>An INN has 10 digits (company) or 12 digits (individual).</source>
-        <translation type="unfinished"></translation>
+        <translation>В ИНН 10 цифр (организация) или 12 цифр (физлицо или ИП).</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The check digits do not match: probably a typo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не сходится контрольная сумма: вероятно, опечатка.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>A B2B campaign needs the company&apos;s INN to save the card.</source>
-        <translation type="unfinished"></translation>
+        <translation>В B2B-кампании карточку нельзя сохранить без ИНН компании.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This INN already belongs to another company.</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот ИНН уже принадлежит другой компании.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>This INN is not valid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Неверный ИНН.</translation>
     </message>
     <message>
         <location line="+161"/>
         <source>This INN belongs to {name} (INN {inn}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот ИНН принадлежит компании {name} (ИНН {inn}).</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Contacts: {people}</source>
-        <translation type="unfinished"></translation>
+        <translation>Контакты: {people}</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{operator} is working it now ({campaign}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Сейчас с компанией работает {operator} ({campaign}).</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Lead owners: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>Владельцы лидов: {names}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nobody is calling this company right now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сейчас этой компании никто не звонит.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>The client&apos;s company is now {name}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Компания клиента теперь — {name}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <location line="+44"/>
         <source>Enter the company&apos;s name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите название компании.</translation>
     </message>
     <message>
         <location line="-38"/>
         <location line="+39"/>
         <source>Correct the fields marked in red first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала исправьте поля, выделенные красным.</translation>
     </message>
     <message>
         <location line="-24"/>
         <source>Saving the company…</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранение компании…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The company was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Компания сохранена.</translation>
     </message>
     <message>
         <location line="+25"/>
         <source>No connection to the database. Try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет связи с базой данных. Попробуйте ещё раз.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Company</source>
-        <translation type="unfinished">Компания</translation>
+        <translation>Компания</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Name:</source>
-        <translation type="unfinished">Имя:</translation>
+        <translation>Название:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>INN *:</source>
-        <translation type="unfinished"></translation>
+        <translation>ИНН *:</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>INN:</source>
-        <translation type="unfinished"></translation>
+        <translation>ИНН:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>10 or 12 digits</source>
-        <translation type="unfinished"></translation>
+        <translation>10 или 12 цифр</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Use this company</source>
-        <translation type="unfinished"></translation>
+        <translation>Выбрать эту компанию</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save company</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранить компанию</translation>
     </message>
 </context>
 <context>
@@ -449,47 +472,47 @@
     <message>
         <location filename="../../operator_app/gui/call/contact_labels.py" line="+16"/>
         <source>Decision maker</source>
-        <translation type="unfinished"></translation>
+        <translation>ЛПР</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Influencer</source>
-        <translation type="unfinished"></translation>
+        <translation>Влияет на решение</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Secretary</source>
-        <translation type="unfinished"></translation>
+        <translation>Секретарь</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Other</source>
-        <translation type="unfinished"></translation>
+        <translation>Другая роль</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Phone call</source>
-        <translation type="unfinished"></translation>
+        <translation>Телефонный звонок</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>SMS</source>
-        <translation type="unfinished"></translation>
+        <translation>SMS</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail</source>
-        <translation type="unfinished">Эл. почта</translation>
+        <translation>Эл. почта</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Messenger</source>
-        <translation type="unfinished"></translation>
+        <translation>Мессенджер</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Written</source>
-        <translation type="unfinished"></translation>
+        <translation>Письменно</translation>
     </message>
 </context>
 <context>
@@ -497,469 +520,490 @@
     <message>
         <location filename="../../operator_app/gui/call/contact_panel.py" line="+59"/>
         <source>An e-mail address has no spaces.</source>
-        <translation type="unfinished"></translation>
+        <translation>В адресе эл. почты не бывает пробелов.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>An e-mail address needs an @, like name@example.ru.</source>
-        <translation type="unfinished"></translation>
+        <translation>В адресе эл. почты нужен знак @, например name@example.ru.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>An e-mail address has only one @.</source>
-        <translation type="unfinished"></translation>
+        <translation>В адресе эл. почты может быть только один знак @.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Something is wrong before the @.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ошибка в части адреса до знака @.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>After the @ there must be a domain like example.ru.</source>
-        <translation type="unfinished"></translation>
+        <translation>После знака @ должен быть домен, например example.ru.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This is too long for an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Слишком длинный адрес эл. почты.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This is not an e-mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Это не адрес эл. почты.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Enter one phone number, like +7 912 345-67-89.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите один номер телефона, например +7 912 345-67-89.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Digits are missing: the number looks cut off.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не хватает цифр: номер похож на обрезанный.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Too many digits for one phone number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Слишком много цифр для одного номера телефона.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No such phone number exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>Такого номера телефона не существует.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>This number is already in the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот номер уже есть в списке.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>This is not a phone number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Это не номер телефона.</translation>
     </message>
     <message>
         <location line="+152"/>
         <location line="+189"/>
         <source>Verified</source>
-        <translation type="unfinished"></translation>
+        <translation>Проверен</translation>
     </message>
     <message>
         <location line="-171"/>
         <source>Personal data</source>
-        <translation type="unfinished"></translation>
+        <translation>Персональные данные</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reminders</source>
-        <translation type="unfinished"></translation>
+        <translation>Напоминания</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{kind}: never asked</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}: согласие не запрашивали</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>given</source>
-        <translation type="unfinished"></translation>
+        <translation>согласие дано</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>withdrawn</source>
-        <translation type="unfinished"></translation>
+        <translation>согласие отозвано</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{kind}: {how} {when}, {who}, {channel}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}: {how} {when}, {who}, {channel}</translation>
     </message>
     <message>
         <location line="+94"/>
         <source>Saving the contact…</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранение контакта…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The contact was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Контакт сохранён.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Enter the contact&apos;s name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите имя контакта.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Correct the fields marked in red; nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Исправьте поля, выделенные красным; ничего не сохранено.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No connection to the database. Try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет связи с базой данных. Попробуйте ещё раз.</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Contact</source>
-        <translation type="unfinished">Контакт</translation>
+        <translation>Контакт</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Name:</source>
-        <translation type="unfinished">Имя:</translation>
+        <translation>Имя:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Role:</source>
-        <translation type="unfinished">Роль:</translation>
+        <translation>Роль:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Position:</source>
-        <translation type="unfinished"></translation>
+        <translation>Должность:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Phones:</source>
-        <translation type="unfinished"></translation>
+        <translation>Телефоны:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>E-mail:</source>
-        <translation type="unfinished"></translation>
+        <translation>Эл. почта:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Consent:</source>
-        <translation type="unfinished"></translation>
+        <translation>Согласие:</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Consent given by:</source>
-        <translation type="unfinished"></translation>
+        <source>Consent channel:</source>
+        <translation>Канал согласия:</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Add phone</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавить телефон</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Consents to personal data processing</source>
-        <translation type="unfinished"></translation>
+        <translation>Согласен на обработку персональных данных</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Consents to reminder messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Согласен получать напоминания</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save contact</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранить контакт</translation>
     </message>
 </context>
 <context>
     <name>CriteriaEditorPage</name>
     <message>
-        <location filename="../../operator_app/gui/criteria/editor.py" line="+187"/>
+        <location filename="../../operator_app/gui/criteria/editor.py" line="+194"/>
         <source>Yes / no</source>
-        <translation type="unfinished"></translation>
+        <translation>Да / нет</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choice</source>
-        <translation type="unfinished"></translation>
+        <translation>Выбор из списка</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Number</source>
-        <translation type="unfinished"></translation>
+        <translation>Число</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Дата</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>Текст</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Never disqualifies</source>
-        <translation type="unfinished"></translation>
+        <translation>Не делает лид нецелевым</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Disqualifies when the answer is</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если ответ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disqualifies when the answer is one of</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если ответ — один из</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disqualifies when less than</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если меньше</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disqualifies when greater than</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если больше</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disqualifies when before</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если раньше</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Disqualifies when after</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если позже</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+20"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Question</source>
-        <translation type="unfinished"></translation>
+        <translation>Вопрос</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+40"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Answer type</source>
-        <translation type="unfinished"></translation>
+        <translation>Тип ответа</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Required</source>
-        <translation type="unfinished"></translation>
+        <translation>Обязательный</translation>
     </message>
     <message>
-        <location line="-39"/>
-        <location line="+20"/>
+        <location line="-41"/>
+        <location line="+22"/>
         <location line="+20"/>
         <source>Choices</source>
-        <translation type="unfinished"></translation>
+        <translation>Варианты</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Disqualifying rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Правило нецелевого лида</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+20"/>
+        <location line="+22"/>
         <location line="+21"/>
         <source>Script step</source>
-        <translation type="unfinished"></translation>
+        <translation>Шаг скрипта</translation>
     </message>
     <message>
-        <location line="-40"/>
-        <location line="+44"/>
+        <location line="-42"/>
+        <location line="+46"/>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>Код</translation>
     </message>
     <message>
-        <location line="-43"/>
-        <location line="+43"/>
+        <location line="-45"/>
+        <location line="+45"/>
         <source>Label</source>
-        <translation type="unfinished"></translation>
+        <translation>Название</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Verification criteria</source>
-        <translation type="unfinished"></translation>
+        <translation>Критерии верификации</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save</source>
-        <translation type="unfinished">Сохранить</translation>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard changes</source>
+        <translation>Отменить изменения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the saved version again</source>
+        <translation>Загрузить сохранённую версию заново</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Add criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавить критерий</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Удалить</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Move up</source>
-        <translation type="unfinished"></translation>
+        <translation>Вверх</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Move down</source>
-        <translation type="unfinished"></translation>
+        <translation>Вниз</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Тип</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Disqualifies when</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой, если</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>Критерий</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>An answer is required for a verdict</source>
-        <translation type="unfinished"></translation>
+        <translation>Без ответа вердикт не выносится</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>One choice per line</source>
-        <translation type="unfinished"></translation>
+        <translation>По одному варианту в строке</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The id of the script step asking this</source>
-        <translation type="unfinished"></translation>
+        <translation>ID шага скрипта, на котором задаётся этот вопрос</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Правило</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>Значение</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Non-target reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>Причины нецелевого лида</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Add reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Добавить причину</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Remove reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Удалить причину</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>no criteria saved yet</source>
-        <translation type="unfinished"></translation>
+        <translation>критерии ещё не сохранены</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>version {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>версия {number}</translation>
     </message>
     <message>
         <location line="+20"/>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>да</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>нет</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+86"/>
         <source>yes or no</source>
-        <translation type="unfinished"></translation>
+        <translation>да или нет</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a choice; for “one of”, choices separated by ;</source>
-        <translation type="unfinished"></translation>
+        <translation>вариант из списка; для «один из» — варианты через ;</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a number</source>
-        <translation type="unfinished"></translation>
+        <translation>число</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>a date like 2027-01-31</source>
-        <translation type="unfinished"></translation>
+        <translation>дата вида 2027-01-31</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+78"/>
+        <location line="+1"/>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save or discard the changes before choosing another campaign</source>
+        <translation>Сохраните или отмените изменения, прежде чем выбрать другую кампанию</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>Nothing changed: still version {number}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменений нет: по-прежнему версия {number}.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Saved as version {number}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранено как версия {number}.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The criteria cannot be saved: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сохранить критерии: {reason}</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Criterion {number} ({id}), {field}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Критерий {number} ({id}), {field}: {reason}</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the whole criterion</source>
-        <translation type="unfinished"></translation>
+        <translation>критерий целиком</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Non-target reason {number}, {field}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Причина нецелевого лида {number}, {field}: {reason}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the whole reason</source>
-        <translation type="unfinished"></translation>
+        <translation>причина целиком</translation>
     </message>
 </context>
 <context>
@@ -1227,14 +1271,14 @@
 <context>
     <name>EditorsPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+87"/>
-        <source>Scripts and criteria</source>
-        <translation>Скрипты и критерии</translation>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="+63"/>
+        <source>Scripts</source>
+        <translation>Скрипты</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>The editors arrive with the next release. Here you will edit:</source>
-        <translation>Редакторы появятся в следующем выпуске. Здесь можно будет редактировать:</translation>
+        <source>The script editor arrives with the next release. Here you will edit:</source>
+        <translation>Редактор скриптов появится в следующем выпуске. Здесь вы сможете редактировать:</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1243,13 +1287,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>the target-client criteria used to verify leads;</source>
-        <translation>критерии целевого клиента для верификации лидов;</translation>
+        <source>steps, branches and objections, checked for dead ends;</source>
+        <translation>шаги, ветки и возражения — с проверкой на тупики;</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>non-target reasons, which show marketing what to change.</source>
-        <translation>причины нецелевых лидов — обратную связь для маркетинга.</translation>
+        <source>which script version each operator or lead gets, to test a change.</source>
+        <translation>какую версию скрипта получает каждый оператор или лид, чтобы проверять изменения.</translation>
     </message>
 </context>
 <context>
@@ -1526,17 +1570,17 @@ or choose it with Browse… (Alt+B).</source>
     <message>
         <location filename="../../operator_app/gui/call/handoff_dialog.py" line="+226"/>
         <source>Save a target verification to hand the lead off.</source>
-        <translation type="unfinished"></translation>
+        <translation>Чтобы передать лид, сохраните верификацию с вердиктом «Целевой».</translation>
     </message>
     <message>
         <location line="+39"/>
         <source>Handed off to {seller}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Передан продавцу: {seller}.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Hand off to seller…</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать продавцу…</translation>
     </message>
 </context>
 <context>
@@ -1544,77 +1588,77 @@ or choose it with Browse… (Alt+B).</source>
     <message>
         <location line="-237"/>
         <source>The lead is not verified as target: save a target verification first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Лид не подтверждён как целевой: сначала сохраните верификацию с вердиктом «Целевой».</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>The lead has no booked presentation: book a visit first.</source>
-        <translation type="unfinished"></translation>
+        <translation>У лида нет назначенной презентации: сначала запишите его на визит.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This campaign is one-step: you are the seller, there is no hand-off.</source>
-        <translation type="unfinished"></translation>
+        <translation>Это однотактная кампания: продавец — вы, передачи лида нет.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This seller has another visit at that time: choose another seller or the least-loaded free one.</source>
-        <translation type="unfinished"></translation>
+        <translation>У этого продавца на это время другой визит: выберите другого продавца или наименее загруженного свободного.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>No seller is free at the time of the visit.</source>
-        <translation type="unfinished"></translation>
+        <translation>На время визита нет свободных продавцов.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The lead is already handed off to a seller.</source>
-        <translation type="unfinished"></translation>
+        <translation>Лид уже передан продавцу.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The chosen person is no longer an active seller.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выбранный сотрудник больше не работает продавцом.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>No connection to the database: nothing was handed off. Try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет связи с базой данных: лид не передан. Попробуйте ещё раз.</translation>
     </message>
     <message>
         <location line="+51"/>
         <source>Hand off to seller</source>
-        <translation type="unfinished"></translation>
+        <translation>Передача лида продавцу</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Presentation:</source>
-        <translation type="unfinished"></translation>
+        <translation>Презентация:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Seller:</source>
-        <translation type="unfinished"></translation>
+        <translation>Продавец:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Hand off</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Least-loaded free seller</source>
-        <translation type="unfinished"></translation>
+        <translation>Наименее загруженный свободный продавец</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>No booked visit</source>
-        <translation type="unfinished"></translation>
+        <translation>Визит не назначен</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>{date} at {time}, {office} ({address}), {resource}</source>
-        <translation type="unfinished"></translation>
+        <translation>{date} в {time}, {office} ({address}), {resource}</translation>
     </message>
 </context>
 <context>
@@ -1622,12 +1666,12 @@ or choose it with Browse… (Alt+B).</source>
     <message>
         <location filename="../../operator_app/gui/handoffs/background.py" line="+23"/>
         <source>The database could not be reached: {error}. Try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось связаться с базой данных: {error}. Попробуйте ещё раз.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Something went wrong: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Что-то пошло не так: {error}</translation>
     </message>
 </context>
 <context>
@@ -1635,75 +1679,156 @@ or choose it with Browse… (Alt+B).</source>
     <message>
         <location filename="../../operator_app/gui/handoffs/models.py" line="-75"/>
         <source>Client</source>
-        <translation type="unfinished">Клиент</translation>
+        <translation>Клиент</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Company</source>
-        <translation type="unfinished">Компания</translation>
+        <translation>Компания</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Campaign</source>
-        <translation type="unfinished">Кампания</translation>
+        <translation>Кампания</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Visit</source>
-        <translation type="unfinished"></translation>
+        <translation>Визит</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>От кого</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Seller</source>
-        <translation type="unfinished">Продавец</translation>
+        <translation>Продавец</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Причина</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Handed off</source>
-        <translation type="unfinished"></translation>
+        <translation>Передан</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Состояние</translation>
     </message>
 </context>
 <context>
-    <name>HandoffsAndCalendarPage</name>
+    <name>HandoffTexts</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-49"/>
-        <source>Hand-offs and calendar</source>
-        <translation>Передачи и календарь</translation>
+        <location filename="../../operator_app/gui/handoffs/texts.py" line="+19"/>
+        <source>Waiting for decision</source>
+        <translation>Ждёт решения</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Leads handed over to you and your visit calendar arrive with the next release. This is where you will work:</source>
-        <translation>Переданные вам лиды и календарь встреч появятся в следующем выпуске. Здесь вы сможете:</translation>
+        <location line="+1"/>
+        <source>Accepted</source>
+        <translation>Принят</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned, waiting for arbitration</source>
+        <translation>Возвращён, ждёт арбитража</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return upheld</source>
+        <translation>Возврат подтверждён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return overruled</source>
+        <translation>Возврат отклонён</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Target</source>
+        <translation>Целевой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Non-target</source>
+        <translation>Нецелевой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incomplete</source>
+        <translation>Неполный</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>decision maker</source>
+        <translation>ЛПР</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>influencer</source>
+        <translation>влияет на решение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>secretary</source>
+        <translation>секретарь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other</source>
+        <translation>другая роль</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Someone else decided this hand-off first (it is now: {state}). The list has been refreshed.</source>
+        <translation>По этой передаче лида уже принял решение кто-то другой (сейчас: {state}). Список обновлён.</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Visit</source>
+        <translation>Визит</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Company</source>
+        <translation>Компания</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+22"/>
+        <source>Verification</source>
+        <translation>Верификация</translation>
     </message>
     <message>
         <location line="+4"/>
-        <source>accept a lead from a lead generator, or return it with a reason;</source>
-        <translation>принять лид от лидогенератора или вернуть его с указанием причины;</translation>
+        <source>Answers, step by step</source>
+        <translation>Ответы по шагам</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>see booked presentations and visits day by day;</source>
-        <translation>видеть назначенные презентации и встречи по дням;</translation>
+        <location line="+15"/>
+        <source>Call notes</source>
+        <translation>Заметки по звонку</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>record whether the client came and what the result was.</source>
-        <translation>отмечать, дошёл ли клиент и чем закончилась встреча.</translation>
+        <location line="+12"/>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>нет</translation>
     </message>
 </context>
 <context>
@@ -2027,84 +2152,84 @@ Details: {detail}</source>
 <context>
     <name>IncomingHandoffsPage</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+117"/>
+        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+124"/>
         <source>Incoming leads</source>
-        <translation type="unfinished"></translation>
+        <translation>Входящие лиды</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Waiting for my decision</source>
-        <translation type="unfinished"></translation>
+        <translation>Ждут моего решения</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>Принятые</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Returned</source>
-        <translation type="unfinished"></translation>
+        <translation>Возвращённые</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Refresh</source>
-        <translation type="unfinished">Обновить</translation>
+        <translation>Обновить</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Load the hand-offs again (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Загрузить переданные лиды заново (F5)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Accept</source>
-        <translation type="unfinished"></translation>
+        <translation>Принять</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Return…</source>
-        <translation type="unfinished"></translation>
+        <translation>Вернуть…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Send the lead back with a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Вернуть лид с указанием причины</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nothing here</source>
-        <translation type="unfinished"></translation>
+        <translation>Здесь пока пусто</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Leads that lead generators hand over to you appear here, with everything they captured: the answers, the verification and the booked visit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Здесь появляются лиды, которые вам передают лидогенераторы, со всеми собранными данными: ответами, верификацией и назначенным визитом.</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+65"/>
         <source>The hand-offs could not be loaded. {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось загрузить переданные лиды. {reason}</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Choose a hand-off to see what was captured.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите переданный лид, чтобы увидеть собранные данные.</translation>
     </message>
     <message>
         <location line="+30"/>
         <source>Return the lead</source>
-        <translation type="unfinished"></translation>
+        <translation>Возврат лида</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Why are you returning {client}? The reason goes to the supervisor, who decides whether the lead counts as the lead generator&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Почему вы возвращаете лид {client}? Причину увидит супервайзер и решит, засчитывать ли лид лидогенератору.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Return</source>
-        <translation type="unfinished"></translation>
+        <translation>Вернуть</translation>
     </message>
 </context>
 <context>
@@ -2629,37 +2754,37 @@ Details: {detail}</source>
     <message>
         <location filename="../../operator_app/gui/handoffs/models.py" line="+46"/>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Когда</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Operator</source>
-        <translation type="unfinished">Оператор</translation>
+        <translation>Оператор</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Campaign</source>
-        <translation type="unfinished">Кампания</translation>
+        <translation>Кампания</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Client</source>
-        <translation type="unfinished">Клиент</translation>
+        <translation>Клиент</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Computed</source>
-        <translation type="unfinished"></translation>
+        <translation>Расчётный</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Set to</source>
-        <translation type="unfinished"></translation>
+        <translation>Изменён на</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Comment</source>
-        <translation type="unfinished">Комментарий</translation>
+        <translation>Комментарий</translation>
     </message>
 </context>
 <context>
@@ -2880,12 +3005,12 @@ Details: {detail}</source>
     <message>
         <location filename="../../operator_app/gui/handoffs/reason_dialog.py" line="+42"/>
         <source>Cancel</source>
-        <translation type="unfinished">Отмена</translation>
+        <translation>Отмена</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Write the text first: it cannot be empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала напишите текст: он не может быть пустым.</translation>
     </message>
 </context>
 <context>
@@ -3045,7 +3170,7 @@ Details: {detail}</source>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+15"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-25"/>
         <source>Call review</source>
         <translation>Разбор звонков</translation>
     </message>
@@ -3066,13 +3191,8 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>track plan against fact for every operator;</source>
-        <translation>следить за выполнением плана по каждому оператору;</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>settle disputed hand-offs between lead generators and sellers.</source>
-        <translation>разрешать спорные передачи лидов между лидогенераторами и продавцами.</translation>
+        <source>track plan against fact for every operator.</source>
+        <translation>отслеживать план и факт по каждому оператору.</translation>
     </message>
 </context>
 <context>
@@ -3351,7 +3471,7 @@ Details: {detail}</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../operator_app/app.py" line="+71"/>
+        <location filename="../../operator_app/app.py" line="+74"/>
         <source>“{url}” is not a database address the app understands.</source>
         <translation>Приложение не понимает адрес базы данных «{url}».</translation>
     </message>
@@ -3544,188 +3664,188 @@ Details: {detail}</source>
     <message>
         <location filename="../../operator_app/gui/call/verification_panel.py" line="+199"/>
         <source>Yes</source>
-        <translation type="unfinished">Да</translation>
+        <translation>Да</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>No</source>
-        <translation type="unfinished">Нет</translation>
+        <translation>Нет</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>dd.mm.yyyy</source>
-        <translation type="unfinished"></translation>
+        <translation>дд.мм.гггг</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>a number</source>
-        <translation type="unfinished"></translation>
+        <translation>число</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Required</source>
-        <translation type="unfinished"></translation>
+        <translation>Обязательный вопрос</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Not verified yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Верификация ещё не проводилась.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>{verdict} (overridden)</source>
-        <translation type="unfinished"></translation>
+        <translation>{verdict} (изменён вручную)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Saved: {verdict}, {who}, {when}</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранено: {verdict}, {who}, {when}</translation>
     </message>
     <message>
         <location line="+155"/>
         <location line="+9"/>
         <location line="+124"/>
         <source>Target</source>
-        <translation type="unfinished"></translation>
+        <translation>Целевой</translation>
     </message>
     <message>
         <location line="-130"/>
         <source>Non-target — disqualified by: {questions}</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой — из-за ответов на: {questions}</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Incomplete — still to answer: {questions}</source>
-        <translation type="unfinished"></translation>
+        <translation>Неполный — осталось ответить на: {questions}</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+124"/>
         <source>Non-target</source>
-        <translation type="unfinished"></translation>
+        <translation>Нецелевой</translation>
     </message>
     <message>
         <location line="-123"/>
         <source>Incomplete</source>
-        <translation type="unfinished"></translation>
+        <translation>Неполный</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>There is no such question.</source>
-        <translation type="unfinished"></translation>
+        <translation>Такого вопроса нет.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Enter a number, for example 1 500 000 or 2,5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите число, например 1 500 000 или 2,5.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Enter a date like 31.01.2027.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите дату в виде 31.01.2027.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Choose one of the answers in the list.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите один из ответов в списке.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>This answer does not fit the question.</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот ответ не подходит к вопросу.</translation>
     </message>
     <message>
         <location line="+11"/>
         <location line="+58"/>
         <source>Correct the answers marked in red first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала исправьте ответы, выделенные красным.</translation>
     </message>
     <message>
         <location line="-55"/>
         <source>Overriding the verdict needs a comment: say why.</source>
-        <translation type="unfinished"></translation>
+        <translation>Для ручного изменения вердикта нужен комментарий: объясните причину.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Answer the required questions first, or override the verdict with a comment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала ответьте на обязательные вопросы или измените вердикт вручную с комментарием.</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+47"/>
         <source>Choose why the lead is not target.</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите, почему лид нецелевой.</translation>
     </message>
     <message>
         <location line="-23"/>
         <source>Saving the verification…</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранение верификации…</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>The verification was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>Верификация сохранена.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Overriding the verdict needs a comment.</source>
-        <translation type="unfinished"></translation>
+        <translation>Для ручного изменения вердикта нужен комментарий.</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+23"/>
         <source>The lead&apos;s campaign has no verification criteria.</source>
-        <translation type="unfinished"></translation>
+        <translation>У кампании этого лида нет критериев верификации.</translation>
     </message>
     <message>
         <location line="-20"/>
         <source>Answer the required questions first, or override the verdict.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала ответьте на обязательные вопросы или измените вердикт вручную.</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>No connection to the database: the verification was not saved. Retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет связи с базой данных: верификация не сохранена. Повторите попытку.</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Verification</source>
-        <translation type="unfinished"></translation>
+        <translation>Верификация</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Verdict:</source>
-        <translation type="unfinished"></translation>
+        <translation>Вердикт:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Record as:</source>
-        <translation type="unfinished"></translation>
+        <translation>Записать как:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Override comment:</source>
-        <translation type="unfinished"></translation>
+        <translation>Комментарий к изменению:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Non-target reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Причина нецелевого:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Why the verdict differs from the computed one</source>
-        <translation type="unfinished"></translation>
+        <translation>Почему вердикт отличается от расчётного</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Save verification</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранить верификацию</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>As computed</source>
-        <translation type="unfinished"></translation>
+        <translation>Как рассчитано</translation>
     </message>
 </context>
 <context>
@@ -3763,18 +3883,18 @@ Details: {detail}</source>
     <message>
         <location line="+1"/>
         <source>Arbitration</source>
-        <translation type="unfinished"></translation>
+        <translation>Арбитраж</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Criteria</source>
-        <translation type="unfinished"></translation>
+        <translation>Критерии</translation>
     </message>
 </context>
 <context>
     <name>_Placeholder</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-41"/>
+        <location filename="../../operator_app/gui/panels/placeholders.py" line="-17"/>
         <source>Arrives with the next release</source>
         <translation>Появится в следующем выпуске</translation>
     </message>
