@@ -150,7 +150,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Call</source>
         <translation type="unfinished"></translation>
     </message>
@@ -248,7 +248,7 @@
 <context>
     <name>CallDetails</name>
     <message>
-        <location filename="../../operator_app/gui/call/call_details.py" line="+104"/>
+        <location filename="../../operator_app/gui/call/call_details.py" line="+108"/>
         <source>Loading the verification form…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -258,13 +258,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
+        <source>Client (Ctrl+1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Verification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
+        <source>Verification (Ctrl+2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Who is on the line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who is on the line (Ctrl+3)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -375,7 +390,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+162"/>
         <source>This INN belongs to {name} (INN {inn}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -583,7 +598,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+153"/>
         <location line="+189"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
@@ -1567,7 +1582,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffControl</name>
     <message>
-        <location filename="../../operator_app/gui/call/handoff_dialog.py" line="+226"/>
+        <location filename="../../operator_app/gui/call/handoff_dialog.py" line="+235"/>
         <source>Save a target verification to hand the lead off.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1585,7 +1600,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffDialog</name>
     <message>
-        <location line="-237"/>
+        <location line="-238"/>
         <source>The lead is not verified as target: save a target verification first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1655,7 +1670,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{date} at {time}, {office} ({address}), {resource}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2609,7 +2624,7 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+241"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+249"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2619,12 +2634,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+49"/>
         <source>This campaign has no call script.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+109"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2639,7 +2654,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3659,7 +3674,7 @@ Details: {detail}</source>
 <context>
     <name>VerificationPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/verification_panel.py" line="+199"/>
+        <location filename="../../operator_app/gui/call/verification_panel.py" line="+202"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>

@@ -150,7 +150,7 @@
         <translation>{list} — гипотеза: {hypothesis}</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
@@ -248,7 +248,7 @@
 <context>
     <name>CallDetails</name>
     <message>
-        <location filename="../../operator_app/gui/call/call_details.py" line="+104"/>
+        <location filename="../../operator_app/gui/call/call_details.py" line="+108"/>
         <source>Loading the verification form…</source>
         <translation>Загрузка формы верификации…</translation>
     </message>
@@ -258,14 +258,29 @@
         <translation>Нет связи с базой данных: форма не загружена.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+70"/>
+        <source>Client (Ctrl+1)</source>
+        <translation>Клиент (Ctrl+1)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Verification</source>
         <translation>Верификация</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
+        <source>Verification (Ctrl+2)</source>
+        <translation>Верификация (Ctrl+2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Who is on the line</source>
         <translation>Кто на линии</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who is on the line (Ctrl+3)</source>
+        <translation>Кто на линии (Ctrl+3)</translation>
     </message>
 </context>
 <context>
@@ -375,7 +390,7 @@
         <translation>Неверный ИНН.</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+162"/>
         <source>This INN belongs to {name} (INN {inn}).</source>
         <translation>Этот ИНН принадлежит компании {name} (ИНН {inn}).</translation>
     </message>
@@ -583,7 +598,7 @@
         <translation>Это не номер телефона.</translation>
     </message>
     <message>
-        <location line="+152"/>
+        <location line="+153"/>
         <location line="+189"/>
         <source>Verified</source>
         <translation>Проверен</translation>
@@ -1568,7 +1583,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffControl</name>
     <message>
-        <location filename="../../operator_app/gui/call/handoff_dialog.py" line="+226"/>
+        <location filename="../../operator_app/gui/call/handoff_dialog.py" line="+235"/>
         <source>Save a target verification to hand the lead off.</source>
         <translation>Чтобы передать лид, сохраните верификацию с вердиктом «Целевой».</translation>
     </message>
@@ -1586,7 +1601,7 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffDialog</name>
     <message>
-        <location line="-237"/>
+        <location line="-238"/>
         <source>The lead is not verified as target: save a target verification first.</source>
         <translation>Лид не подтверждён как целевой: сначала сохраните верификацию с вердиктом «Целевой».</translation>
     </message>
@@ -1656,7 +1671,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation>Визит не назначен</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{date} at {time}, {office} ({address}), {resource}</source>
         <translation>{date} в {time}, {office} ({address}), {resource}</translation>
     </message>
@@ -2611,7 +2626,7 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+241"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+249"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
@@ -2621,12 +2636,12 @@ Details: {detail}</source>
         <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+49"/>
         <source>This campaign has no call script.</source>
         <translation>У этой кампании нет скрипта звонка.</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+109"/>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
@@ -2641,7 +2656,7 @@ Details: {detail}</source>
         <translation>Звонок хранится на этом компьютере, пока его не удастся сохранить.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
         <translation>Нет связи с базой данных — ваша работа хранится на этом компьютере и будет сохранена, когда связь восстановится.</translation>
     </message>
@@ -3662,7 +3677,7 @@ Details: {detail}</source>
 <context>
     <name>VerificationPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/verification_panel.py" line="+199"/>
+        <location filename="../../operator_app/gui/call/verification_panel.py" line="+202"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>

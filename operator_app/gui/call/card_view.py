@@ -7,7 +7,7 @@ import html
 import zoneinfo
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -109,7 +109,12 @@ class CallCardView(QWidget):
         self.copy_buttons = []
         for row, phone in enumerate(phones):
             number = QLabel(phone.display + (f" ({phone.extension})" if phone.extension else ""))
-            number.setStyleSheet("font-size: 12pt;")
+            larger = number.font()
+            larger.setPointSize(12)
+            number.setFont(larger)
+            # The number is what the operator reads out and dials: never cut it short.
+            number.setMinimumWidth(number.sizeHint().width())
+            number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             details = QLabel(self._phone_details(phone))
             details.setWordWrap(True)
             call = QPushButton(self.tr("Call"))

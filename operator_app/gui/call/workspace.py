@@ -30,6 +30,7 @@ from operator_app.core.queue.status import OperatorStatus, StatusService
 from operator_app.core.script_engine import DialogueError, DialogueSession
 from operator_app.gui.call.autosave import DraftAutosave
 from operator_app.gui.call.banner import connection_banner, restore_banner
+from operator_app.gui.call.call_details import CallDetails
 from operator_app.gui.call.call_timer import CallTimer
 from operator_app.gui.call.card_view import CallCardView
 from operator_app.gui.call.objections_dialog import ObjectionsDialog
@@ -105,17 +106,23 @@ class OperatorWorkspace(QWidget):
         self.script_panel = ScriptPanel()
         self.script_panel.changed.connect(self._changed)
         self.script_panel.objections_requested.connect(self.open_objections)
+        self.details = CallDetails(context.database, context.actor)
+        self.details.follow(self.script_panel)
+        self.details.changed.connect(self._changed)
         self.outcome_panel = OutcomePanel()
         self.outcome_panel.changed.connect(self._changed)
         self.outcome_panel.save_requested.connect(self.save)
         self.message = QLabel()
         self.message.setWordWrap(True)
 
+        # The card, the verification form and the contact share one column as tabs, so the
+        # script beside them keeps its width on a laptop screen; the timer stays above them.
+        self.details.add_client_page(self.card_view)
         card_column = QWidget()
         card_layout = QVBoxLayout(card_column)
         card_layout.setContentsMargins(0, 0, 0, 0)
         card_layout.addWidget(self.timer)
-        card_layout.addWidget(self.card_view, 1)
+        card_layout.addWidget(self.details, 1)
         script_column = QWidget()
         script_layout = QVBoxLayout(script_column)
         script_layout.setContentsMargins(0, 0, 0, 0)
@@ -132,7 +139,8 @@ class OperatorWorkspace(QWidget):
         call_area.addWidget(script_column)
         call_area.setStretchFactor(0, 2)
         call_area.setStretchFactor(1, 3)
-        call_area.setSizes([420, 640])
+        call_area.setSizes([460, 660])
+        card_column.setMinimumWidth(320)
         script_scroll.setMinimumWidth(self.script_panel.minimumSizeHint().width() + 12)
         self.idle = QLabel()
         self.idle.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -146,7 +154,7 @@ class OperatorWorkspace(QWidget):
         main.addWidget(self.pages)
         main.setStretchFactor(0, 1)
         main.setStretchFactor(1, 3)
-        main.setSizes([320, 1060])
+        main.setSizes([260, 1120])
         layout = QVBoxLayout(self)
         layout.addWidget(self.connection_banner)
         layout.addWidget(self.restore_banner)
@@ -359,6 +367,11 @@ class OperatorWorkspace(QWidget):
         )
         self.card_view.show_card(card, dispositions)
         self.script_panel.set_session(session, free_text)
+        saved_answers = draft.dialogue_state.get("verification") if draft is not None else None
+        self.details.open_lead(
+            card.lead_id, card.script, saved_answers if isinstance(saved_answers, dict) else None
+        )
+        self.details.setCurrentWidget(self.card_view)  # every call starts on its card
         if card.script is None:
             self.script_panel.say.setText(self.tr("This campaign has no call script."))
         self.outcome_panel.set_dispositions(list(dispositions))
@@ -397,6 +410,7 @@ class OperatorWorkspace(QWidget):
             "client_name": call.card.client_name,
             "free_text": self.script_panel.free_text.text(),
             "timer_running": self.timer.running,
+            "verification": self.details.draft_answers(),
         }
         return CallDraft(
             client_uuid=call.client_uuid,
@@ -499,6 +513,7 @@ class OperatorWorkspace(QWidget):
         self.card_view.card = None
         self.script_panel.set_session(None)
         self.outcome_panel.clear()
+        self.details.clear()
         self.timer.reset()
         self.pages.setCurrentIndex(0)
         self._status = OperatorStatus.READY
