@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from operator_app.gui.garbage import collect_due_generations
 from operator_app.storage.database import Database
 from operator_app.storage.migrate import upgrade
 from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+GC_THRESHOLDS = gc.get_threshold()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -33,7 +37,7 @@ def _no_garbage_collection_in_worker_threads() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     yield
-    gc.collect()
+    collect_due_generations(GC_THRESHOLDS)
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,19 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-__all__ = ["UiThreadGarbageCollector"]
+__all__ = ["UiThreadGarbageCollector", "collect_due_generations"]
 
 CHECK_MILLISECONDS = 500
+
+
+def collect_due_generations(thresholds: tuple[int, int, int]) -> None:
+    """Collect the oldest generation whose count passed its threshold, as gc itself would."""
+    generation = -1
+    for index, (count, threshold) in enumerate(zip(gc.get_count(), thresholds, strict=True)):
+        if count > threshold:
+            generation = index
+    if generation >= 0:
+        gc.collect(generation)
 
 
 class UiThreadGarbageCollector(QObject):
@@ -28,14 +38,7 @@ class UiThreadGarbageCollector(QObject):
         self._timer.start(CHECK_MILLISECONDS)
 
     def check(self) -> None:
-        """Collect the generations whose counts passed their threshold, as gc would."""
-        counts = gc.get_count()
-        generation = -1
-        for index, (count, threshold) in enumerate(zip(counts, self._thresholds, strict=True)):
-            if count > threshold:
-                generation = index
-        if generation >= 0:
-            gc.collect(generation)
+        collect_due_generations(self._thresholds)
 
     def stop(self) -> None:
         self._timer.stop()
