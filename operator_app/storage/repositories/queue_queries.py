@@ -251,7 +251,6 @@ class _Shape:
     excluded: bool
     postgres: bool
     claiming: bool = False  # the probe and the claim's candidates, not the queue view
-    hint: bool = False  # the probe: only says where to look; the candidate checks the rest
 
 
 def _client_zone(window: int) -> ColumnElement[str]:
@@ -337,9 +336,8 @@ def _eligible(shape: _Shape) -> list[ColumnElement[bool]]:
         or_(L.c.claimed_until.is_(None), L.c.claimed_until < bindparam("now")),
         L.c.state.not_in(_written(BLOCKED_STATES)),
         _inside_hours(shape.windows, shape.postgres),
+        _not_do_not_call(),
     ]
-    if not shape.hint:
-        conditions.append(_not_do_not_call())
     if not (shape.postgres and shape.claiming):
         # On PostgreSQL a claim re-checks this after taking the client's advisory locks
         # (claim_checked), so the candidate queries leave it out: it is the most expensive
@@ -469,19 +467,30 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
     raise ValueError(f"unknown bucket {shape.bucket!r}")
 
 
-@functools.lru_cache(maxsize=256)
-def _probe_statement(windows: int, scope_list: bool, postgres: bool) -> Select[Any]:
-    """The operator's status and, for each small bucket, whether it has an eligible lead."""
+@functools.cache
+def _probe_statement() -> Select[Any]:
+    """The operator's status and, for each small bucket, whether anything may wait in it.
+
+    Only the conditions that define a bucket, each answered from one index: a hint of where
+    to look, cheap to plan and to run. The bucket's candidate query then applies calling
+    hours, claims, the do-not-call list and the operator's filters; a bucket that only holds
+    leads nobody may call now costs that one query and falls through.
+    """
+    now: Any = bindparam("now")
     status = select(USERS.c.status).where(USERS.c.id == bindparam("uid")).scalar_subquery()
-    flags = [
-        _bucket_query(
-            _Shape(bucket, windows, scope_list, False, False, postgres, claiming=True, hint=True)
-        )[0]
-        .exists()
-        .label(f"has_{bucket}")
-        for bucket in BUCKET_KEYS[:-1]
-    ]
-    return select(status.label("status"), *flags)
+    open_task = and_(T.c.state == "open", T.c.due_at <= now)
+    flags = {
+        "inbound": exists().where(
+            L.c.source.in_(_written(ARRIVAL_SOURCES)), L.c.state == LeadState.NEW
+        ),
+        "callback": exists().where(T.c.kind == CALLBACK_TASK_KIND, open_task),
+        "reminder": exists().where(T.c.kind.in_(_written(REMINDER_TASK_KINDS)), open_task),
+        "retry": exists().where(L.c.state == RETRY_STATE, L.c.next_action_at <= now),
+    }
+    return select(
+        status.label("status"),
+        *(flags[bucket].label(f"has_{bucket}") for bucket in BUCKET_KEYS[:-1]),
+    )
 
 
 _ZONES_IN_USE = text(
@@ -506,9 +515,7 @@ def probe(connection: Connection, scope: QueueScope) -> tuple[str | None, frozen
     Nothing is locked: a bucket reported non-empty may be taken before it is queried (the
     claim then simply moves on), and one reported empty is looked at again next time.
     """
-    postgres = connection.dialect.name == "postgresql"
-    statement = _probe_statement(len(scope.windows), scope.list_id is not None, postgres)
-    row = connection.execute(statement, _params(connection, scope)).one()
+    row = connection.execute(_probe_statement(), {"uid": scope.user_id, "now": scope.now}).one()
     present = frozenset(b for b, flag in zip(BUCKET_KEYS[:-1], row[1:], strict=True) if flag)
     return row[0], present
 
