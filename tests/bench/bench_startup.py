@@ -96,6 +96,9 @@ def one_start(url: str) -> dict[str, Any]:
             QT_QPA_PLATFORM="offscreen",
         )
         env.pop("OPERATOR_APP_DB", None)  # the settings name the database
+        # An installed app starts from compiled bytecode (pip writes it on install); a shell
+        # that forbids writing it would time compiling every module on every start instead.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         spawned_at = time.time()
         process = subprocess.Popen(app_command(), env=env, cwd=REPO)
         try:
