@@ -31,11 +31,10 @@ from operator_app.core.errors import OperatorAppError
 from operator_app.core.roles import Actor
 from operator_app.gui.call.contact_labels import role_name
 from operator_app.gui.tasks import BackgroundTask, TaskContext
+from operator_app.gui.widgets.field_error import field_error_label, show_field_error
 from operator_app.storage.repositories.call_queries import is_connection_error
 
 __all__ = ["CompanyPanel", "inn_problem_text"]
-
-_ERROR_STYLE = "color: #c5221f;"
 
 
 def inn_problem_text(problem: str) -> str:
@@ -55,19 +54,6 @@ def inn_problem_text(problem: str) -> str:
         "taken": translate("CompanyPanel", "This INN already belongs to another company."),
     }
     return texts.get(problem) or translate("CompanyPanel", "This INN is not valid.")
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setVisible(False)
-    return label
-
-
-def _show(label: QLabel, text: str | None) -> None:
-    label.setText(text or "")
-    label.setVisible(bool(text))
 
 
 class CompanyPanel(QGroupBox):
@@ -90,11 +76,11 @@ class CompanyPanel(QGroupBox):
 
         self.name = QLineEdit()
         self.name.textChanged.connect(self._name_edited)
-        self.name_error = _error_label()
+        self.name_error = field_error_label()
         self.inn = QLineEdit()
         self.inn.setObjectName("companyInn")
         self.inn.textChanged.connect(self._inn_edited)
-        self.inn_error = _error_label()
+        self.inn_error = field_error_label()
         self.found_box = QLabel()
         self.found_box.setObjectName("companyFound")
         self.found_box.setWordWrap(True)
@@ -152,30 +138,30 @@ class CompanyPanel(QGroupBox):
             editor.blockSignals(True)
             editor.setText(text)
             editor.blockSignals(False)
-        _show(self.name_error, None)
-        _show(self.inn_error, None)
+        show_field_error(self.name_error, None)
+        show_field_error(self.inn_error, None)
 
     # --- the INN as typed -----------------------------------------------------------------
 
     def _name_edited(self) -> None:
         if self.name.text().strip():
-            _show(self.name_error, None)
+            show_field_error(self.name_error, None)
         self.changed.emit()
 
     def _inn_edited(self) -> None:
         self.changed.emit()
         text = self.inn.text()
         if not text.strip():
-            _show(self.inn_error, None)
+            show_field_error(self.inn_error, None)
             self._show_found(None)
             return
         try:
             inn = normalize_inn(text)
         except InnError as error:
-            _show(self.inn_error, inn_problem_text(error.problem.value))
+            show_field_error(self.inn_error, inn_problem_text(error.problem.value))
             self._show_found(None)
             return
-        _show(self.inn_error, None)
+        show_field_error(self.inn_error, None)
         if inn != self.own_inn and inn != self._looked_up:
             self.look_up(inn)
 
@@ -260,10 +246,10 @@ class CompanyPanel(QGroupBox):
             return
         problems = False
         if not self.name.text().strip():
-            _show(self.name_error, self.tr("Enter the company's name."))
+            show_field_error(self.name_error, self.tr("Enter the company's name."))
             problems = True
         if not self.inn.text().strip() and self.b2b:
-            _show(self.inn_error, inn_problem_text("required"))
+            show_field_error(self.inn_error, inn_problem_text("required"))
             problems = True
         if problems or self.inn_error.text():
             self.message.setText(self.tr("Correct the fields marked in red first."))
@@ -296,15 +282,15 @@ class CompanyPanel(QGroupBox):
         self.save_button.setEnabled(True)
         self.message.clear()
         if isinstance(error, InnTaken):
-            _show(self.inn_error, inn_problem_text("taken"))
+            show_field_error(self.inn_error, inn_problem_text("taken"))
             self.look_up(error.inn)
             return
         if isinstance(error, InvalidFields):
             for issue in error.issues:
                 if issue.field == "inn":
-                    _show(self.inn_error, inn_problem_text(issue.problem))
+                    show_field_error(self.inn_error, inn_problem_text(issue.problem))
                 elif issue.field == "name":
-                    _show(self.name_error, self.tr("Enter the company's name."))
+                    show_field_error(self.name_error, self.tr("Enter the company's name."))
             self.message.setText(self.tr("Correct the fields marked in red first."))
             return
         self._failed(error)

@@ -46,11 +46,10 @@ from operator_app.core.phones import PhoneError, PhoneProblem
 from operator_app.core.roles import Actor
 from operator_app.gui.call.contact_labels import channel_name, role_name
 from operator_app.gui.tasks import BackgroundTask, TaskContext
+from operator_app.gui.widgets.field_error import field_error_label, show_field_error
 from operator_app.storage.repositories.call_queries import is_connection_error
 
 __all__ = ["ContactPanel", "email_problem_text", "phone_problem_text"]
-
-_ERROR_STYLE = "color: #c5221f;"
 
 
 def email_problem_text(problem: str) -> str:
@@ -94,19 +93,6 @@ def phone_problem_text(problem: str) -> str:
     return texts.get(problem) or translate("ContactPanel", "This is not a phone number.")
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setVisible(False)
-    return label
-
-
-def _show(label: QLabel, text: str | None) -> None:
-    label.setText(text or "")
-    label.setVisible(bool(text))
-
-
 @dataclass
 class PhoneRow:
     widget: QWidget
@@ -145,7 +131,7 @@ class ContactPanel(QGroupBox):
 
         self.full_name = QLineEdit()
         self.full_name.textChanged.connect(self._edited)
-        self.name_error = _error_label()
+        self.name_error = field_error_label()
         self.role = QComboBox()
         self.role.currentIndexChanged.connect(self._edited)
         self.position = QLineEdit()
@@ -153,7 +139,7 @@ class ContactPanel(QGroupBox):
         self.email = QLineEdit()
         self.email.setObjectName("contactEmail")
         self.email.textChanged.connect(self._email_edited)
-        self.email_error = _error_label()
+        self.email_error = field_error_label()
         self._phones_box = QVBoxLayout()
         self.add_phone_button = QPushButton()
         self.add_phone_button.clicked.connect(lambda: self.add_phone(""))
@@ -228,8 +214,8 @@ class ContactPanel(QGroupBox):
             self.add_phone(phone.e164, verified=phone.verified)
         if not self.phones:
             self.add_phone("")
-        _show(self.name_error, None)
-        _show(self.email_error, None)
+        show_field_error(self.name_error, None)
+        show_field_error(self.email_error, None)
         self.message.clear()
         self.setEnabled(contact is not None)
         self._show_consent_status()
@@ -249,7 +235,7 @@ class ContactPanel(QGroupBox):
         line.addWidget(edit, 1)
         line.addWidget(check)
         box.addLayout(line)
-        error = _error_label()
+        error = field_error_label()
         box.addWidget(error)
         row = PhoneRow(widget, edit, check, error)
         edit.textChanged.connect(lambda _t, r=row: self._phone_edited(r))
@@ -285,34 +271,34 @@ class ContactPanel(QGroupBox):
 
     def _edited(self) -> None:
         if self.full_name.text().strip():
-            _show(self.name_error, None)
+            show_field_error(self.name_error, None)
         self.changed.emit()
 
     def _email_edited(self) -> None:
         self.changed.emit()
         text = self.email.text()
         if not text.strip():
-            _show(self.email_error, None)
+            show_field_error(self.email_error, None)
             return
         try:
             validate_email(text)
         except EmailError as error:
-            _show(self.email_error, email_problem_text(error.problem.value))
+            show_field_error(self.email_error, email_problem_text(error.problem.value))
             return
-        _show(self.email_error, None)
+        show_field_error(self.email_error, None)
 
     def _phone_edited(self, row: PhoneRow) -> None:
         self.changed.emit()
         text = row.text.text()
         if not text.strip():
-            _show(row.error, None)
+            show_field_error(row.error, None)
             return
         try:
             validate_phone(text)
         except PhoneError as error:
-            _show(row.error, phone_problem_text(error.problem.value))
+            show_field_error(row.error, phone_problem_text(error.problem.value))
             return
-        _show(row.error, None)
+        show_field_error(row.error, None)
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -382,13 +368,13 @@ class ContactPanel(QGroupBox):
             typed = [row for row in self.phones if row.text.text().strip()]
             for issue in error.issues:
                 if issue.field == "full_name":
-                    _show(self.name_error, self.tr("Enter the contact's name."))
+                    show_field_error(self.name_error, self.tr("Enter the contact's name."))
                 elif issue.field == "email":
-                    _show(self.email_error, email_problem_text(issue.problem))
+                    show_field_error(self.email_error, email_problem_text(issue.problem))
                 elif issue.field.startswith("phones["):
                     index = int(issue.field[len("phones[") : -1])
                     if index < len(typed):
-                        _show(typed[index].error, phone_problem_text(issue.problem))
+                        show_field_error(typed[index].error, phone_problem_text(issue.problem))
                 else:
                     self.message.setText(str(issue.message))
                     return

@@ -47,11 +47,11 @@ from operator_app.core.verification.verdict import (
 )
 from operator_app.gui.call.script_panel import ScriptPanel
 from operator_app.gui.tasks import BackgroundTask, TaskContext
+from operator_app.gui.widgets.field_error import field_error_label, show_field_error
 from operator_app.storage.repositories.call_queries import is_connection_error
 
 __all__ = ["VerificationPanel"]
 
-_ERROR_STYLE = "color: #c5221f;"
 _VERDICT_STYLE = {
     Verdict.TARGET: "color: #137333; font-weight: bold;",
     Verdict.NON_TARGET: "color: #c5221f; font-weight: bold;",
@@ -59,19 +59,6 @@ _VERDICT_STYLE = {
 }
 
 Editor = QComboBox | QLineEdit
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(_ERROR_STYLE)
-    label.setVisible(False)
-    return label
-
-
-def _show(label: QLabel, text: str | None) -> None:
-    label.setText(text or "")
-    label.setVisible(bool(text))
 
 
 class VerificationPanel(QGroupBox):
@@ -109,10 +96,10 @@ class VerificationPanel(QGroupBox):
         self.verdict_choice.currentIndexChanged.connect(self._edited)
         self.comment = QLineEdit()
         self.comment.textChanged.connect(self._edited)
-        self.comment_error = _error_label()
+        self.comment_error = field_error_label()
         self.reason = QComboBox()
         self.reason.currentIndexChanged.connect(self._edited)
-        self.reason_error = _error_label()
+        self.reason_error = field_error_label()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.last_saved = QLabel()
@@ -184,8 +171,8 @@ class VerificationPanel(QGroupBox):
                 self.set_answer(criterion_id, value)
         self._filling = False
         self.message.clear()
-        _show(self.comment_error, None)
-        _show(self.reason_error, None)
+        show_field_error(self.comment_error, None)
+        show_field_error(self.reason_error, None)
         has_form = bool(self.criteria) and lead_id is not None
         self.empty.setVisible(not has_form)
         self.setEnabled(lead_id is not None)
@@ -215,7 +202,7 @@ class VerificationPanel(QGroupBox):
                 editor.setPlaceholderText(self.tr("a number"))
             editor.textChanged.connect(lambda _t, cid=criterion.id: self._answer_edited(cid))
         editor.setObjectName(f"criterion_{criterion.id}")
-        error = _error_label()
+        error = field_error_label()
         field = QWidget()
         box = QVBoxLayout(field)
         box.setContentsMargins(0, 0, 0, 0)
@@ -374,7 +361,7 @@ class VerificationPanel(QGroupBox):
         valid, invalid = self.parsed_answers()
         for criterion_id, label in self.row_errors.items():
             error = invalid.get(criterion_id)
-            _show(label, None if error is None else self._answer_problem(error))
+            show_field_error(label, None if error is None else self._answer_problem(error))
         result = compute_verdict(self.criteria, valid)
         self.verdict.setStyleSheet(_VERDICT_STYLE[result.verdict])
         self.verdict.setText(self._describe(result) if self.criteria else "")
@@ -382,11 +369,11 @@ class VerificationPanel(QGroupBox):
         non_target = final is Verdict.NON_TARGET
         self.reason.setEnabled(non_target)
         if not non_target or self.reason.currentData() is not None:
-            _show(self.reason_error, None)
+            show_field_error(self.reason_error, None)
         override = self.is_override()
         self.comment.setEnabled(override)
         if not override or self.comment.text().strip():
-            _show(self.comment_error, None)
+            show_field_error(self.comment_error, None)
 
     def _question(self, criterion_id: str) -> str:
         return next((c.question for c in self.criteria if c.id == criterion_id), criterion_id)
@@ -431,7 +418,9 @@ class VerificationPanel(QGroupBox):
             self.message.setText(self.tr("Correct the answers marked in red first."))
             return
         if self.is_override() and not self.comment.text().strip():
-            _show(self.comment_error, self.tr("Overriding the verdict needs a comment: say why."))
+            show_field_error(
+                self.comment_error, self.tr("Overriding the verdict needs a comment: say why.")
+            )
             self.comment.setFocus()
             return
         final = self.final_verdict()
@@ -443,7 +432,7 @@ class VerificationPanel(QGroupBox):
             )
             return
         if final is Verdict.NON_TARGET and self.reason.currentData() is None:
-            _show(self.reason_error, self.tr("Choose why the lead is not target."))
+            show_field_error(self.reason_error, self.tr("Choose why the lead is not target."))
             self.reason.setFocus()
             return
         service, actor, lead_id = self.service, self.actor, self.lead_id
@@ -485,12 +474,14 @@ class VerificationPanel(QGroupBox):
         if isinstance(error, ValidationFailed):
             field = error.field
             if field in self.row_errors:
-                _show(self.row_errors[field], self._answer_problem_of_field(field))
+                show_field_error(self.row_errors[field], self._answer_problem_of_field(field))
                 self.message.setText(self.tr("Correct the answers marked in red first."))
             elif field == "override_comment":
-                _show(self.comment_error, self.tr("Overriding the verdict needs a comment."))
+                show_field_error(
+                    self.comment_error, self.tr("Overriding the verdict needs a comment.")
+                )
             elif field == "reason":
-                _show(self.reason_error, self.tr("Choose why the lead is not target."))
+                show_field_error(self.reason_error, self.tr("Choose why the lead is not target."))
             elif field == "campaign":
                 self.message.setText(self.tr("The lead's campaign has no verification criteria."))
             else:
