@@ -132,6 +132,7 @@ class VerificationSummary:
     answers: dict[str, Any]
     verified_by_name: str | None
     verified_at: dt.datetime
+    questions: dict[str, str]  # criterion id -> its question, as the operator asked it
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +563,7 @@ class HandoffService:
                         verification.answers,
                         verification.verified_by_name,
                         verification.verified_at,
+                        verification.questions,
                     ),
                     notes=tuple(notes[row.lead_id]),
                     visit=None

@@ -360,7 +360,7 @@
 <context>
     <name>CompanyPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/company_panel.py" line="+45"/>
+        <location filename="../../operator_app/gui/call/company_panel.py" line="+44"/>
         <source>Enter the company&apos;s INN.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -390,7 +390,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+149"/>
         <source>This INN belongs to {name} (INN {inn}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -533,7 +533,7 @@
 <context>
     <name>ContactPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/contact_panel.py" line="+59"/>
+        <location filename="../../operator_app/gui/call/contact_panel.py" line="+58"/>
         <source>An e-mail address has no spaces.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -598,7 +598,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+140"/>
         <location line="+189"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
@@ -1739,7 +1739,92 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffTexts</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/handoffs/texts.py" line="+20"/>
+        <source>nothing recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ext.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead generator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Handed off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arbitration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>office time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>INN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overridden; computed verdict was</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Non-target reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>objection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Waiting for decision</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1804,7 +1889,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+60"/>
         <source>Visit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1820,7 +1905,7 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+22"/>
+        <location line="+19"/>
         <source>Verification</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1830,7 +1915,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Call notes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3674,7 +3759,7 @@ Details: {detail}</source>
 <context>
     <name>VerificationPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/verification_panel.py" line="+202"/>
+        <location filename="../../operator_app/gui/call/verification_panel.py" line="+189"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3716,12 +3801,12 @@ Details: {detail}</source>
     <message>
         <location line="+155"/>
         <location line="+9"/>
-        <location line="+124"/>
+        <location line="+128"/>
         <source>Target</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-130"/>
+        <location line="-134"/>
         <source>Non-target — disqualified by: {questions}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3732,12 +3817,12 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+124"/>
+        <location line="+128"/>
         <source>Non-target</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-127"/>
         <source>Incomplete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3768,28 +3853,28 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+11"/>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Correct the answers marked in red first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-56"/>
         <source>Overriding the verdict needs a comment: say why.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Answer the required questions first, or override the verdict with a comment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Choose why the lead is not target.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-25"/>
         <source>Saving the verification…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3799,12 +3884,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Overriding the verdict needs a comment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <location line="+23"/>
         <source>The lead&apos;s campaign has no verification criteria.</source>
         <translation type="unfinished"></translation>

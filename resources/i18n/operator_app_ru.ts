@@ -360,7 +360,7 @@
 <context>
     <name>CompanyPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/company_panel.py" line="+45"/>
+        <location filename="../../operator_app/gui/call/company_panel.py" line="+44"/>
         <source>Enter the company&apos;s INN.</source>
         <translation>Введите ИНН компании.</translation>
     </message>
@@ -390,7 +390,7 @@
         <translation>Неверный ИНН.</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+149"/>
         <source>This INN belongs to {name} (INN {inn}).</source>
         <translation>Этот ИНН принадлежит компании {name} (ИНН {inn}).</translation>
     </message>
@@ -533,7 +533,7 @@
 <context>
     <name>ContactPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/contact_panel.py" line="+59"/>
+        <location filename="../../operator_app/gui/call/contact_panel.py" line="+58"/>
         <source>An e-mail address has no spaces.</source>
         <translation>В адресе эл. почты не бывает пробелов.</translation>
     </message>
@@ -598,7 +598,7 @@
         <translation>Это не номер телефона.</translation>
     </message>
     <message>
-        <location line="+153"/>
+        <location line="+140"/>
         <location line="+189"/>
         <source>Verified</source>
         <translation>Проверен</translation>
@@ -1740,7 +1740,92 @@ or choose it with Browse… (Alt+B).</source>
 <context>
     <name>HandoffTexts</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/handoffs/texts.py" line="+20"/>
+        <source>nothing recorded</source>
+        <translation>ничего не записано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ext.</source>
+        <translation>доб.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>verified</source>
+        <translation>проверен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign</source>
+        <translation>Кампания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead generator</source>
+        <translation>Лидогенератор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Handed off</source>
+        <translation>Передан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return reason</source>
+        <translation>Причина возврата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arbitration</source>
+        <translation>Арбитраж</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>office time</source>
+        <translation>время офиса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With</source>
+        <translation>С кем</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>INN</source>
+        <translation>ИНН</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verdict</source>
+        <translation>Вердикт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overridden; computed verdict was</source>
+        <translation>Вердикт изменён вручную; расчётный был</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Non-target reason</source>
+        <translation>Причина нецелевого</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>objection</source>
+        <translation>возражение</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Waiting for decision</source>
         <translation>Ждёт решения</translation>
     </message>
@@ -1805,7 +1890,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation>По этой передаче лида уже принял решение кто-то другой (сейчас: {state}). Список обновлён.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+60"/>
         <source>Visit</source>
         <translation>Визит</translation>
     </message>
@@ -1821,7 +1906,7 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+22"/>
+        <location line="+19"/>
         <source>Verification</source>
         <translation>Верификация</translation>
     </message>
@@ -1831,7 +1916,7 @@ or choose it with Browse… (Alt+B).</source>
         <translation>Ответы по шагам</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+11"/>
         <source>Call notes</source>
         <translation>Заметки по звонку</translation>
     </message>
@@ -3677,7 +3762,7 @@ Details: {detail}</source>
 <context>
     <name>VerificationPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/verification_panel.py" line="+202"/>
+        <location filename="../../operator_app/gui/call/verification_panel.py" line="+189"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
@@ -3719,12 +3804,12 @@ Details: {detail}</source>
     <message>
         <location line="+155"/>
         <location line="+9"/>
-        <location line="+124"/>
+        <location line="+128"/>
         <source>Target</source>
         <translation>Целевой</translation>
     </message>
     <message>
-        <location line="-130"/>
+        <location line="-134"/>
         <source>Non-target — disqualified by: {questions}</source>
         <translation>Нецелевой — из-за ответов на: {questions}</translation>
     </message>
@@ -3735,12 +3820,12 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+124"/>
+        <location line="+128"/>
         <source>Non-target</source>
         <translation>Нецелевой</translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-127"/>
         <source>Incomplete</source>
         <translation>Неполный</translation>
     </message>
@@ -3771,28 +3856,28 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+11"/>
-        <location line="+58"/>
+        <location line="+60"/>
         <source>Correct the answers marked in red first.</source>
         <translation>Сначала исправьте ответы, выделенные красным.</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-56"/>
         <source>Overriding the verdict needs a comment: say why.</source>
         <translation>Для ручного изменения вердикта нужен комментарий: объясните причину.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Answer the required questions first, or override the verdict with a comment.</source>
         <translation>Сначала ответьте на обязательные вопросы или измените вердикт вручную с комментарием.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Choose why the lead is not target.</source>
         <translation>Выберите, почему лид нецелевой.</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-25"/>
         <source>Saving the verification…</source>
         <translation>Сохранение верификации…</translation>
     </message>
@@ -3802,12 +3887,12 @@ Details: {detail}</source>
         <translation>Верификация сохранена.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Overriding the verdict needs a comment.</source>
         <translation>Для ручного изменения вердикта нужен комментарий.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <location line="+23"/>
         <source>The lead&apos;s campaign has no verification criteria.</source>
         <translation>У кампании этого лида нет критериев верификации.</translation>

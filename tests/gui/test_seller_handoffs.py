@@ -135,7 +135,7 @@ def test_the_list_shows_everything_the_operator_captured(
         "Campaign: Застройщик",
         "Lead generator: User olga",
         "Verdict: Target",
-        "budget: 5",
+        "Какой бюджет, млн? 5",  # the question the operator asked, and the answer
         "q_budget: 5 млн",
         "Перезвонить после обеда, Мария Соколова",
         "Тверская, 1",

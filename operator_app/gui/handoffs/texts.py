@@ -14,6 +14,35 @@ from operator_app.gui.models.formatting import local_datetime, zoned_datetime
 translate = QCoreApplication.translate
 
 
+def _words() -> dict[str, str]:
+    # Written out here, not inside the f-strings below: lupdate cannot find calls there.
+    return {
+        "nothing recorded": translate("HandoffTexts", "nothing recorded"),
+        "ext.": translate("HandoffTexts", "ext."),
+        "verified": translate("HandoffTexts", "verified"),
+        "Campaign": translate("HandoffTexts", "Campaign"),
+        "Lead generator": translate("HandoffTexts", "Lead generator"),
+        "Handed off": translate("HandoffTexts", "Handed off"),
+        "State": translate("HandoffTexts", "State"),
+        "Seller": translate("HandoffTexts", "Seller"),
+        "Return reason": translate("HandoffTexts", "Return reason"),
+        "Arbitration": translate("HandoffTexts", "Arbitration"),
+        "office time": translate("HandoffTexts", "office time"),
+        "With": translate("HandoffTexts", "With"),
+        "INN": translate("HandoffTexts", "INN"),
+        "Verdict": translate("HandoffTexts", "Verdict"),
+        "Overridden; computed verdict was": translate(
+            "HandoffTexts", "Overridden; computed verdict was"
+        ),
+        "Non-target reason": translate("HandoffTexts", "Non-target reason"),
+        "objection": translate("HandoffTexts", "objection"),
+    }
+
+
+def _w(text: str) -> str:
+    return _words()[text]
+
+
 def state_label(state: HandoffState) -> str:
     return {
         HandoffState.OFFERED: translate("HandoffTexts", "Waiting for decision"),
@@ -62,7 +91,7 @@ def _e(text: object) -> str:
 def _section(title: str, lines: Iterable[str]) -> str:
     body = "".join(f"<li>{line}</li>" for line in lines)
     if not body:
-        body = f"<li><i>{_e(translate('HandoffTexts', 'nothing recorded'))}</i></li>"
+        body = f"<li><i>{_e(_w('nothing recorded'))}</i></li>"
     return f"<h3>{_e(title)}</h3><ul>{body}</ul>"
 
 
@@ -74,12 +103,8 @@ def _contact_line(contact: ContactView) -> str:
     if contact.position:
         parts.append(_e(contact.position))
     for phone in contact.phones:
-        extension = (
-            f" ({_e(translate('HandoffTexts', 'ext.'))} {_e(phone.extension)})"
-            if phone.extension
-            else ""
-        )
-        verified = f" ✓ {_e(translate('HandoffTexts', 'verified'))}" if phone.verified else ""
+        extension = f" ({_e(_w('ext.'))} {_e(phone.extension)})" if phone.extension else ""
+        verified = f" ✓ {_e(_w('verified'))}" if phone.verified else ""
         parts.append(f"{_e(phone.e164)}{extension}{verified}")
     if contact.email:
         parts.append(_e(contact.email))
@@ -93,20 +118,18 @@ def detail_html(detail: HandoffDetail) -> str:
     handoff = detail.handoff
     out: list[str] = [f"<h2>{_e(detail.client.full_name)}</h2>"]
     facts = [
-        f"{_e(translate('HandoffTexts', 'Campaign'))}: {_e(handoff.campaign_name or '—')}",
-        f"{_e(translate('HandoffTexts', 'Lead generator'))}: {_e(handoff.lead_generator_name or '—')}",
-        f"{_e(translate('HandoffTexts', 'Handed off'))}: {_e(local_datetime(handoff.created_at))}",
-        f"{_e(translate('HandoffTexts', 'State'))}: {_e(state_label(handoff.state))}",
+        f"{_e(_w('Campaign'))}: {_e(handoff.campaign_name or '—')}",
+        f"{_e(_w('Lead generator'))}: {_e(handoff.lead_generator_name or '—')}",
+        f"{_e(_w('Handed off'))}: {_e(local_datetime(handoff.created_at))}",
+        f"{_e(_w('State'))}: {_e(state_label(handoff.state))}",
     ]
     if handoff.seller_name:
-        facts.append(f"{_e(translate('HandoffTexts', 'Seller'))}: {_e(handoff.seller_name)}")
+        facts.append(f"{_e(_w('Seller'))}: {_e(handoff.seller_name)}")
     if handoff.return_reason:
-        facts.append(
-            f"<b>{_e(translate('HandoffTexts', 'Return reason'))}</b>: {_e(handoff.return_reason)}"
-        )
+        facts.append(f"<b>{_e(_w('Return reason'))}</b>: {_e(handoff.return_reason)}")
     if handoff.arbitration_comment:
         facts.append(
-            f"{_e(translate('HandoffTexts', 'Arbitration'))} ({_e(handoff.arbitrated_by_name or '—')}): "
+            f"{_e(_w('Arbitration'))} ({_e(handoff.arbitrated_by_name or '—')}): "
             f"{_e(handoff.arbitration_comment)}"
         )
     out.append("<p>" + "<br>".join(facts) + "</p>")
@@ -120,9 +143,9 @@ def detail_html(detail: HandoffDetail) -> str:
             else [
                 f"<b>{_e(zoned_datetime(visit.starts_at, visit.office_time_zone))}</b> – "
                 f"{_e(zoned_datetime(visit.ends_at, visit.office_time_zone))} "
-                f"({_e(translate('HandoffTexts', 'office time'))}, {_e(visit.office_time_zone)})",
+                f"({_e(_w('office time'))}, {_e(visit.office_time_zone)})",
                 f"{_e(visit.office_name)}, {_e(visit.office_address)}",
-                f"{_e(translate('HandoffTexts', 'With'))}: {_e(visit.resource_name)}",
+                f"{_e(_w('With'))}: {_e(visit.resource_name)}",
             ],
         )
     )
@@ -131,7 +154,7 @@ def detail_html(detail: HandoffDetail) -> str:
         company = detail.company
         line = f"<b>{_e(company.name)}</b>"
         if company.inn:
-            line += f" · {_e(translate('HandoffTexts', 'INN'))} {_e(company.inn)}"
+            line += f" · {_e(_w('INN'))} {_e(company.inn)}"
         place = ", ".join(p for p in (company.city, company.region) if p)
         if place:
             line += f" · {_e(place)}"
@@ -146,21 +169,18 @@ def detail_html(detail: HandoffDetail) -> str:
     if verification is None:
         out.append(_section(translate("HandoffTexts", "Verification"), []))
     else:
-        lines = [
-            f"<b>{_e(translate('HandoffTexts', 'Verdict'))}: {_e(verdict_label(verification.verdict))}</b>"
-        ]
+        lines = [f"<b>{_e(_w('Verdict'))}: {_e(verdict_label(verification.verdict))}</b>"]
         if verification.overridden:
             lines.append(
-                f"{_e(translate('HandoffTexts', 'Overridden; computed verdict was'))} "
+                f"{_e(_w('Overridden; computed verdict was'))} "
                 f"{_e(verdict_label(verification.computed_verdict))}: "
                 f"{_e(verification.override_comment or '')}"
             )
         if verification.reason:
-            lines.append(
-                f"{_e(translate('HandoffTexts', 'Non-target reason'))}: {_e(verification.reason)}"
-            )
+            lines.append(f"{_e(_w('Non-target reason'))}: {_e(verification.reason)}")
         lines.extend(
-            f"{_e(key)}: {_e(_answer_text(value))}" for key, value in verification.answers.items()
+            f"{_e(verification.questions.get(key, key))} <b>{_e(_answer_text(value))}</b>"
+            for key, value in verification.answers.items()
         )
         lines.append(
             f"{_e(verification.verified_by_name or '—')}, "
@@ -174,11 +194,7 @@ def detail_html(detail: HandoffDetail) -> str:
             [
                 f"{_e(local_datetime(a.answered_at))} · <b>{_e(a.step_id)}</b>: "
                 + _e(" — ".join(t for t in (a.answer, a.free_text) if t))
-                + (
-                    f" ({_e(translate('HandoffTexts', 'objection'))} {_e(a.objection_id)})"
-                    if a.objection_id
-                    else ""
-                )
+                + (f" ({_e(_w('objection'))} {_e(a.objection_id)})" if a.objection_id else "")
                 for a in detail.answers
             ],
         )

@@ -29,6 +29,7 @@ from operator_app.storage.models import (
     Campaign,
     Company,
     Contact,
+    CriteriaSet,
     Handoff,
     Lead,
     Office,
@@ -158,6 +159,7 @@ class VerificationRow:
     answers: dict[str, Any]
     verified_by_name: str | None
     verified_at: dt.datetime
+    questions: dict[str, str]  # criterion id -> question, of the version it was verified by
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,13 +443,14 @@ def latest_verifications(session: Session, lead_ids: Collection[int]) -> dict[in
     if not lead_ids:
         return {}
     rows = session.execute(
-        select(Verification, User.display_name)
+        select(Verification, User.display_name, CriteriaSet.criteria)
         .outerjoin(User, User.id == Verification.verified_by_id)
+        .join(CriteriaSet, CriteriaSet.id == Verification.criteria_set_id)
         .where(Verification.lead_id.in_(lead_ids))
         .order_by(Verification.verified_at, Verification.id)
     ).all()
     latest: dict[int, VerificationRow] = {}
-    for verification, name in rows:  # later rows overwrite earlier ones
+    for verification, name, criteria in rows:  # later rows overwrite earlier ones
         latest[verification.lead_id] = VerificationRow(
             lead_id=verification.lead_id,
             verdict=verification.verdict,
@@ -458,6 +461,11 @@ def latest_verifications(session: Session, lead_ids: Collection[int]) -> dict[in
             answers=dict(verification.answers or {}),
             verified_by_name=name,
             verified_at=verification.verified_at,
+            questions={
+                str(item["id"]): str(item.get("question", item["id"]))
+                for item in criteria or []
+                if isinstance(item, dict) and "id" in item
+            },
         )
     return latest
 
