@@ -62,3 +62,15 @@ def test_a_foreign_database_is_refused(tmp_path) -> None:  # type: ignore[no-unt
     with pytest.raises(ForeignDatabaseError):
         upgrade(database.engine)
     database.dispose()
+
+
+def test_the_app_knows_every_revision_alembic_has_in_order() -> None:
+    # migrate.REVISIONS lets start-up check the schema without importing Alembic.
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from operator_app.storage.migrate import REVISIONS, _config
+
+    script = ScriptDirectory.from_config(_config(create_engine("sqlite://")))
+    newest_first = [revision.revision for revision in script.walk_revisions()]
+    assert tuple(reversed(newest_first)) == REVISIONS
