@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from operator_app.gui.garbage import collect_due_generations
 from operator_app.storage.database import Database
@@ -37,6 +38,11 @@ def _no_garbage_collection_in_worker_threads() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     yield
+    # Widgets a test closed are deleted first: a Python wrapper collected while its C++
+    # object still waits for deletion would come back without its attributes when a late
+    # event reaches it.
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collect_due_generations(GC_THRESHOLDS)
 
 
