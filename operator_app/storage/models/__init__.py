@@ -2,6 +2,7 @@
 
 from operator_app.storage.models.calendar import (
     CalendarException,
+    ClientPreferences,
     Office,
     Resource,
     Slot,
@@ -29,7 +30,7 @@ from operator_app.storage.models.leads import (
     Verification,
     VisitResult,
 )
-from operator_app.storage.models.messaging import MessageTemplate, OutgoingMessage
+from operator_app.storage.models.messaging import ChannelSetting, MessageTemplate, OutgoingMessage
 from operator_app.storage.models.people import User, UserStatusPeriod
 from operator_app.storage.models.review import CallReview, KpiWeight, Plan
 
@@ -40,6 +41,8 @@ __all__ = [
     "CallReview",
     "CallingHours",
     "Campaign",
+    "ChannelSetting",
+    "ClientPreferences",
     "Company",
     "Consent",
     "Contact",

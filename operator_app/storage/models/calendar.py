@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     Text,
@@ -106,6 +107,8 @@ class Visit(Base):
     """The key funnel step: an office visit, a presentation or an appointment."""
 
     __tablename__ = "visits"
+    # Calendar views read one resource's visits over a day or a week.
+    __table_args__ = (Index("ix_visits_resource_starts", "resource_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     lead_id: Mapped[int] = mapped_column(
@@ -132,3 +135,26 @@ class Visit(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     booked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ClientPreferences(Base):
+    """When a client can come and how they want to be reminded: said once, kept per contact.
+
+    `windows` is a list of {"weekday": 0..6 (0 = Monday), "starts": "HH:MM", "ends": "HH:MM"}
+    in the client's own time (`time_zone`); slot suggestions never leave them.
+    """
+
+    __tablename__ = "client_preferences"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    windows: Mapped[list[Any]] = mapped_column(default=list)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # email | sms | messenger | phone | manual: how the client wants confirmations
+    channel: Mapped[str | None] = mapped_column(String(12))
+    contact_time: Mapped[str | None] = mapped_column(String(200))  # "after 18:00", as said
+    wants_earlier: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

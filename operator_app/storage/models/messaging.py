@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from operator_app.storage.base import Base, BigId, utcnow
@@ -24,6 +25,8 @@ class MessageTemplate(Base):
 
 class OutgoingMessage(Base):
     __tablename__ = "outgoing_messages"
+    # The sender reads what is queued and due.
+    __table_args__ = (Index("ix_outgoing_messages_due", "state", "send_after"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -46,3 +49,19 @@ class OutgoingMessage(Base):
     send_after: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ChannelSetting(Base):
+    """Shared configuration of one message channel (SMTP server, HTTP gateway, quiet hours).
+
+    Kept in the database, not on one desktop, so every desktop of a team sends the same way.
+    Secrets (passwords, tokens) live in `config` too: the database is the team's trust boundary.
+    """
+
+    __tablename__ = "channel_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), unique=True)  # email | sms | messenger
+    enabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
