@@ -82,7 +82,10 @@ class _Snapshot:
     lists: tuple[int, ...]
 
 
-COUNT_CAP = 10_000
+# The operator needs to know whether a bucket holds work, not its exact size: "1000+" says it.
+# Every desktop re-counts on each refresh, and counting costs time in proportion to the cap
+# (about 13 ms per 1,000 callable leads on SQLite), so the cap stays small.
+COUNT_CAP = 1_000
 
 
 class QueueService:

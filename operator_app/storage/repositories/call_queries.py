@@ -7,11 +7,11 @@ transaction so concurrent writers of the same lead queue up instead of overwriti
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
@@ -69,6 +69,11 @@ def is_connection_error(error: BaseException) -> bool:
         return True
     if isinstance(error, OperationalError):
         return True
+    # psycopg is loaded only by a PostgreSQL connection: without it no error can be one of its
+    # own, and an SQLite desktop starts without importing it.
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
+        return False
     original = getattr(error, "orig", None)
     return isinstance(error, psycopg.OperationalError) or isinstance(
         original, psycopg.OperationalError

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-import psycopg
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -741,6 +740,7 @@ class QueueListener:
     """
 
     def __init__(self, url: str) -> None:
+        import psycopg  # only PostgreSQL desktops listen; SQLite ones never load it
         from sqlalchemy import make_url
 
         parsed = make_url(url).set(drivername="postgresql")
