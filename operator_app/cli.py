@@ -104,6 +104,18 @@ def _campaigns_export(args: argparse.Namespace) -> int:
     return run_campaigns_export(args, open_database)
 
 
+def _export_visits(args: argparse.Namespace) -> int:
+    from operator_app.cli_export import run_export_visits
+
+    return run_export_visits(args, open_database)
+
+
+def _outbox_send(args: argparse.Namespace) -> int:
+    from operator_app.cli_outbox import run_outbox_send
+
+    return run_outbox_send(args, open_database)
+
+
 def _gui(args: argparse.Namespace) -> int:
     from operator_app.app import run_gui
 
@@ -187,6 +199,27 @@ def build_parser() -> argparse.ArgumentParser:
     campaigns_import.add_argument("path", metavar="FILE", help="the campaign's YAML file")
     _db_option(campaigns_import, inherited=True)
     campaigns_import.set_defaults(handler=_campaigns_import)
+
+    export = commands.add_parser("export", help="write data out for other programs")
+    export_commands = export.add_subparsers(title="export commands", metavar="WHAT", required=True)
+    export_visits = export_commands.add_parser(
+        "visits", help="visits starting between two dates (inclusive, in each office's time)"
+    )
+    export_visits.add_argument("--from", required=True, metavar="DATE", dest="date_from")
+    export_visits.add_argument("--to", required=True, metavar="DATE", dest="date_to")
+    export_visits.add_argument("--format", required=True, choices=("ics",), dest="file_format")
+    export_visits.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    _db_option(export_visits, inherited=True)
+    export_visits.set_defaults(handler=_export_visits)
+
+    outbox = commands.add_parser("outbox", help="messages to clients waiting to be sent")
+    outbox_commands = outbox.add_subparsers(title="outbox commands", metavar="ACTION", required=True)
+    outbox_send = outbox_commands.add_parser(
+        "send", help="send every queued message that is due, then exit"
+    )
+    outbox_send.add_argument("--json", action="store_true", help="last line: the counts as JSON")
+    _db_option(outbox_send, inherited=True)
+    outbox_send.set_defaults(handler=_outbox_send)
     return parser
 
 

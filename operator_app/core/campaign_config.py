@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from operator_app.core.calendar.reminders import reminder_settings
 from operator_app.core.campaign_format import (
     CampaignDocument,
     HoursInterval,
@@ -94,6 +95,7 @@ def apply_campaign(session: Session, doc: CampaignDocument, user_id: int) -> Imp
     campaign.max_attempts = doc.max_attempts
     campaign.retry_backoff_minutes = list(doc.backoff_minutes)
     campaign.script_id = _script_id(session, doc)
+    campaign.settings = {**(campaign.settings or {}), "reminders": doc.reminders.to_json()}
     session.flush()
     q.replace_calling_hours(
         session, campaign.id, [(i.weekday, i.starts, i.ends) for i in doc.calling_hours]
@@ -190,6 +192,7 @@ def campaign_document(session: Session, campaign: Campaign) -> CampaignDocument:
         ),
         criteria=() if criteria_set is None else criteria_from_data(criteria_set.criteria),
         reasons=() if criteria_set is None else reasons_from_data(criteria_set.reasons),
+        reminders=reminder_settings(campaign.settings or {}),
     )
 
 

@@ -18,6 +18,8 @@
       criteria: [...]          # see core.verification.criteria
       reasons:
         - {code: bad_history, label: Испорченная кредитная история}
+    reminders:                 # optional: the visit reminder plan, only what differs from
+      confirm_call_hours_before: 4   # the defaults (core.calendar.reminder_plan)
 
 load_campaign refuses a malformed file with a CampaignFormatError naming the line and the
 reason (lines come from the YAML nodes, as in core.scripts_format). dump_campaign writes the
@@ -30,14 +32,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from operator_app.core.calendar.reminder_plan import ReminderSettings
 from operator_app.core.campaigns import CampaignModel
+from operator_app.core.errors import ValidationFailed
 from operator_app.core.outcomes import (
     DEFAULT_BACKOFF_MINUTES,
     DEFAULT_MAX_ATTEMPTS,
@@ -82,6 +86,7 @@ _DOCUMENT_KEYS = (
     "calling_hours",
     "dispositions",
     "verification",
+    "reminders",
 )
 _RETRY_KEYS = ("max_attempts", "backoff_minutes")
 _FLAGS = ("reached", "positive", "final", "needs_callback_time", "needs_reason")
@@ -124,6 +129,7 @@ class CampaignDocument:
     dispositions: tuple[DispositionSpec, ...]  # in display order
     criteria: tuple[Criterion, ...]
     reasons: tuple[NonTargetReason, ...]
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -268,6 +274,21 @@ def _verification(node: Node | None) -> tuple[tuple[Criterion, ...], tuple[NonTa
     return criteria, reasons
 
 
+def _reminders(node: Node | None) -> ReminderSettings:
+    if node is None:
+        return ReminderSettings()
+    if not isinstance(node, MappingNode):
+        raise _fail(node, "reminders must be a mapping of settings")
+    try:
+        return ReminderSettings.from_json(_plain(node))
+    except ValidationFailed as error:
+        at = next(
+            (value for key, value in node.value if getattr(key, "value", None) == error.field),
+            node,
+        )
+        raise _fail(at, f"reminders: {error}") from None
+
+
 def _document(root: Node) -> CampaignDocument:
     fields = _Fields(root, "the campaign", _DOCUMENT_KEYS)
     name = _text(fields.required("name"), "name")
@@ -311,6 +332,7 @@ def _document(root: Node) -> CampaignDocument:
         dispositions=_dispositions(fields.required("dispositions")),
         criteria=criteria,
         reasons=reasons,
+        reminders=_reminders(fields.optional("reminders")),
     )
 
 
@@ -345,7 +367,7 @@ def to_document(doc: CampaignDocument) -> dict[str, Any]:
         item: dict[str, Any] = {"code": spec.code, "label": spec.label}
         item.update({flag: True for flag in _FLAGS if getattr(spec, flag)})
         dispositions.append(item)
-    return {
+    document: dict[str, Any] = {
         "name": doc.name,
         "model": doc.model.value,
         "b2b": doc.b2b,
@@ -360,6 +382,11 @@ def to_document(doc: CampaignDocument) -> dict[str, Any]:
             "reasons": reasons_to_data(doc.reasons),
         },
     }
+    defaults = ReminderSettings().to_json()
+    reminders = {k: v for k, v in doc.reminders.to_json().items() if v != defaults[k]}
+    if reminders:
+        document["reminders"] = reminders
+    return document
 
 
 class _CampaignDumper(yaml.SafeDumper):

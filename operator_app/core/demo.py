@@ -23,8 +23,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from operator_app.core.calendar.reminder_plan import ReminderSettings
 from operator_app.core.campaign_config import apply_campaign
 from operator_app.core.campaign_format import CampaignDocument, load_campaign
+from operator_app.core.demo_data.calendar import write_demo_calendar
 from operator_app.core.demo_data.leads import DemoCompany, DemoLead, generate_list
 from operator_app.core.demo_data.phones import landline_phone
 from operator_app.core.demo_data.workspace import (
@@ -338,6 +340,8 @@ class _Writer:
             self.session.add(verification)
         self.session.flush()
         self._handoffs()
+        added = write_demo_calendar(self.session, self.leads_at, self.users, utcnow())
+        offices = [DemoOffice(o.name, o.resources + added[o.name]) for o in offices]
         return DemoSummary(
             users=tuple(
                 DemoUser(user.login, user.display_name, Role(user.role))
@@ -394,7 +398,14 @@ class _Writer:
             campaign = self._campaign_from_spec(spec)
         campaign.description = spec.description
         campaign.active = True
-        campaign.settings = {"company_name": spec.company_name, "office_name": spec.office_name}
+        settings = dict(campaign.settings or {})  # a preset's reminder plan stays
+        settings.update(company_name=spec.company_name, office_name=spec.office_name)
+        if spec.is_cyclic:
+            # Patients come back for a check-up every six months: remind them a week before.
+            settings["reminders"] = ReminderSettings(
+                next_visit_rule="FREQ=MONTHLY;INTERVAL=6", next_visit_remind_days_before=7
+            ).to_json()
+        campaign.settings = settings
         self.session.flush()
         self.campaigns[spec.name] = campaign
         return DemoCampaign(

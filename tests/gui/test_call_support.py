@@ -5,22 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QObject, QUrl, Slot
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from operator_app.core.demo import create_demo_workspace
 from operator_app.core.roles import Actor, Role
 from operator_app.core.users import UserService
 from operator_app.gui.call.queue_panel import QueuePanel
 from operator_app.storage.database import Database
-from operator_app.storage.models import CallingHours, Campaign
+from operator_app.storage.models import CallingHours, Campaign, Task
 
 DEMO_PASSWORD = "demo"
 
 
 def demo_database(database: Database) -> None:
-    """The demo workspace whose campaigns call at any hour, so tests pass at night too."""
+    """The demo workspace whose campaigns call at any hour, so tests pass at night too, and
+    whose calendar calls (a no-show's feedback, a confirmation) fall due only tomorrow, so
+    "Next client" starts with the fresh leads whose script the tests walk."""
     create_demo_workspace(database)
     with database.session() as session:
+        tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        session.execute(update(Task).where(Task.state == "open").values(due_at=tomorrow))
         session.execute(delete(CallingHours))
         for campaign_id in session.scalars(select(Campaign.id)):
             for weekday in range(7):

@@ -182,3 +182,17 @@ def test_the_criteria_editor_refuses_a_step_the_campaign_script_lacks(
     assert still is not None and still.version == current.version
     criteria[0] = replace(criteria[0], script_step="q_credit_history")  # a real step
     assert service.save(supervisor, imported.campaign_id, criteria, current.reasons).version == 2
+
+
+def test_a_reminder_plan_is_stored_with_the_campaign_and_exported_back(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    with_scripts(db, admin)
+    text = CREDIT + "reminders:\n  confirm_call_hours_before: 5\n"
+    result = import_campaign(db, admin, text)
+    with db.session() as session:
+        settings = session.get_one(Campaign, result.campaign_id).settings
+    assert settings["reminders"]["confirm_call_hours_before"] == 5
+    assert settings["reminders"]["control_touch_min_days"] == 2
+    (written,) = export_campaigns(db, tmp_path / "out")
+    assert written.read_text(encoding="utf-8") == text

@@ -146,3 +146,37 @@ def test_a_malformed_file_is_refused_with_its_line_and_reason(
     assert caught.value.line == line
     assert reason in caught.value.reason
     assert str(caught.value).startswith(f"line {line}: ")
+
+
+def test_a_reminder_plan_reads_and_only_what_differs_from_the_defaults_is_written() -> None:
+    text = (
+        MINIMAL
+        + "reminders:\n  confirm_call_hours_before: 4\n  next_visit_rule: FREQ=MONTHLY;INTERVAL=3\n"
+    )
+    doc = load_campaign(text)
+    assert doc.reminders.confirm_call_hours_before == 4
+    assert doc.reminders.next_visit_rule == "FREQ=MONTHLY;INTERVAL=3"
+    assert doc.reminders.control_touch_min_days == 2  # a default
+    dumped = dump_campaign(doc)
+    assert "reminders:\n  confirm_call_hours_before: 4\n" in dumped
+    assert "control_touch_min_days" not in dumped
+    assert dump_campaign(load_campaign(dumped)) == dumped
+    assert "reminders" not in dump_campaign(load_campaign(MINIMAL))
+
+
+@pytest.mark.parametrize(
+    ("reminders", "line", "reason"),
+    [
+        ("  confirm_call_hours_before: 0\n", 23, "confirm_call_hours_before must be between"),
+        ("  next_visit_rule: every quarter\n", 23, "next_visit_rule"),
+        ("  remind_by_pigeon: true\n", 23, "remind_by_pigeon"),
+        ("  - 3\n", 23, "reminders must be a mapping"),
+    ],
+)
+def test_a_bad_reminder_plan_is_refused_with_its_line(
+    reminders: str, line: int, reason: str
+) -> None:
+    with pytest.raises(CampaignFormatError) as caught:
+        load_campaign(MINIMAL + "reminders:\n" + reminders)
+    assert reason in caught.value.reason
+    assert caught.value.line == line

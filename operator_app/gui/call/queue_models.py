@@ -41,6 +41,13 @@ def reason_label(item: QueueItem) -> str:
         "retry after an unanswered attempt": translate(
             "QueueView", "retry after an unanswered attempt"
         ),
+        # The calendar's calls (core/queue/buckets.reason_text: "<task kind> is due").
+        "confirm call is due": translate("QueueView", "confirm the visit"),
+        "control touch is due": translate("QueueView", "check in the day before the visit"),
+        "second call is due": translate("QueueView", "confirm the visit: second try"),
+        "feedback call is due": translate("QueueView", "missed visit: ask what went wrong"),
+        "next visit reminder is due": translate("QueueView", "time for the next visit"),
+        "earlier slot is due": translate("QueueView", "an earlier time has freed up"),
     }
     if item.reason in known:
         return known[item.reason]

@@ -99,6 +99,7 @@ REMINDER_TASK_KINDS: Final = (
     "second_call",
     "feedback_call",
     "next_visit_reminder",
+    "earlier_slot",  # a seat freed up earlier than the client's visit: offer it
 )
 
 LEADS: Final[Table] = Lead.__table__  # type: ignore[assignment]

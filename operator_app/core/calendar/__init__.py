@@ -1,0 +1,1 @@
+"""Visits: resources and slots, booking, reminder plans, attendance, calendar views."""
