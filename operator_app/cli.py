@@ -213,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_visits.set_defaults(handler=_export_visits)
 
     outbox = commands.add_parser("outbox", help="messages to clients waiting to be sent")
-    outbox_commands = outbox.add_subparsers(title="outbox commands", metavar="ACTION", required=True)
+    outbox_commands = outbox.add_subparsers(
+        title="outbox commands", metavar="ACTION", required=True
+    )
     outbox_send = outbox_commands.add_parser(
         "send", help="send every queued message that is due, then exit"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -19,9 +20,13 @@ from operator_app.gui.window_state import restore_main_window, save_main_window
 from operator_app.gui.workspaces import WORKSPACE_FOR_ROLE, Workspace, build_workspace
 from operator_app.storage.database import describe_url
 
+if TYPE_CHECKING:
+    from operator_app.gui.messaging.sender import OutboxSender
+
 log = logging.getLogger(__name__)
 
 _STATE_KEY = "main_window"
+OUTBOX_SENDER_DELAY_MS = 5_000
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +86,10 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self.setCentralWidget(build_workspace(context, self.import_action, self))
+        self.outbox_sender: OutboxSender | None = None
+        self._session_over = False
+        # After start-up, which should not wait for the mail libraries.
+        QTimer.singleShot(OUTBOX_SENDER_DELAY_MS, self._start_outbox_sender)
         self.setWindowIcon(app_icon("app"))
         self.setMinimumSize(760, 500)
         if not restore_main_window(self, _STATE_KEY):
@@ -137,7 +146,19 @@ class MainWindow(QMainWindow):
         if not self._leaving_quietly:
             self.quit_requested.emit()
 
+    def _start_outbox_sender(self) -> None:
+        """Every desktop sends the team's due messages (the outbox hands each to one sender)."""
+        if self._session_over or self.outbox_sender is not None:
+            return
+        from operator_app.gui.messaging.sender import OutboxSender
+
+        self.outbox_sender = OutboxSender(self.context.database, self)
+        self.outbox_sender.start(at_once=False)
+
     def _end_workspace_session(self) -> None:
+        self._session_over = True
+        if self.outbox_sender is not None:
+            self.outbox_sender.stop()
         # A workspace with per-session state (the operator's status, a listener thread)
         # offers end_session(); signing out and quitting both come through here.
         end_session = getattr(self.centralWidget(), "end_session", None)

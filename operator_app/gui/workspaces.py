@@ -59,6 +59,11 @@ class WorkspaceTabs(QTabWidget):
             "editors": self.tr("Editors"),
             "arbitration": self.tr("Arbitration"),
             "criteria": self.tr("Criteria"),
+            "incoming": self.tr("Incoming leads"),
+            "calendar": self.tr("Calendar"),
+            "outbox": self.tr("Messages to clients"),
+            "templates": self.tr("Message templates"),
+            "channels": self.tr("Message channels"),
         }
         for index, key in enumerate(self._titles):
             self.setTabText(index, titles[key])
@@ -86,19 +91,30 @@ def build_workspace(
         from operator_app.gui.call.workspace import OperatorWorkspace
 
         return OperatorWorkspace(context, parent)
+    from operator_app.gui.calendar.page import CalendarPage
+    from operator_app.gui.messaging.outbox_page import OutboxPage
+
+    tabs = WorkspaceTabs(workspace, parent)
     if workspace is Workspace.HANDOFFS_AND_CALENDAR:
         from operator_app.gui.handoffs.incoming import IncomingHandoffsPage
 
-        return IncomingHandoffsPage(context, parent)
+        tabs.add_page(IncomingHandoffsPage(context), "incoming")
+        tabs.add_page(CalendarPage(context), "calendar")
+        tabs.add_page(OutboxPage(context), "outbox")
+        tabs.finish()
+        return tabs
 
+    from operator_app.gui.messaging.templates_page import TemplatesPage
     from operator_app.gui.panels.lead_lists import LeadListsPanel
 
-    tabs = WorkspaceTabs(workspace, parent)
     if workspace is Workspace.SUPERVISION:
         from operator_app.gui.panels.placeholders import EditorsPage, ReviewPage
 
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
         _add_supervision_pages(tabs, context)
+        tabs.add_page(CalendarPage(context), "calendar")
+        tabs.add_page(OutboxPage(context), "outbox")
+        tabs.add_page(TemplatesPage(context), "templates")
         tabs.add_page(ReviewPage(), "review")
         tabs.add_page(EditorsPage(), "editors")
     else:
@@ -109,7 +125,13 @@ def build_workspace(
         tabs.add_page(UsersPanel(context), "users")
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
         tabs.add_page(CampaignsPanel(context), "campaigns")
+        from operator_app.gui.messaging.channel_settings_page import ChannelSettingsPage
+
         _add_supervision_pages(tabs, context)
+        tabs.add_page(CalendarPage(context), "calendar")
+        tabs.add_page(OutboxPage(context), "outbox")
+        tabs.add_page(TemplatesPage(context), "templates")
+        tabs.add_page(ChannelSettingsPage(context), "channels")
         tabs.add_page(DatabasePanel(context), "database")
     tabs.finish()
     return tabs

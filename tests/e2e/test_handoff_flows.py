@@ -49,8 +49,11 @@ def first_admin(database: Database) -> Actor:
 
 def seller_page(qtbot: QtBot, window: MainWindow) -> IncomingHandoffsPage:
     assert window.workspace is Workspace.HANDOFFS_AND_CALENDAR
-    page = window.centralWidget()
+    tabs = window.centralWidget()
+    assert isinstance(tabs, WorkspaceTabs)
+    page = tabs.page("incoming")
     assert isinstance(page, IncomingHandoffsPage)
+    tabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
     return page
 

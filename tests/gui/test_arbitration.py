@@ -167,8 +167,16 @@ def test_verdict_overrides_are_listed_with_their_comment(
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        (Role.SUPERVISOR, ["lists", "arbitration", "criteria", "review", "editors"]),
-        (Role.ADMIN, ["users", "lists", "campaigns", "arbitration", "criteria", "database"]),
+        (
+            Role.SUPERVISOR,
+            ["lists", "arbitration", "criteria", "calendar", "outbox", "templates", "review"]
+            + ["editors"],
+        ),
+        (
+            Role.ADMIN,
+            ["users", "lists", "campaigns", "arbitration", "criteria", "calendar", "outbox"]
+            + ["templates", "channels", "database"],
+        ),
     ],
 )
 def test_supervisors_and_admins_get_arbitration_and_criteria_tabs(
@@ -192,12 +200,19 @@ def test_supervisors_and_admins_get_arbitration_and_criteria_tabs(
     qtbot.waitUntil(lambda: not (arbitration.is_busy() or criteria.is_busy()), timeout=10_000)
 
 
-def test_a_seller_lands_on_incoming_leads(
+def test_a_seller_lands_on_incoming_leads_beside_the_calendar(
     qtbot: QtBot, sqlite_db: Database, translations: Translations, admin: Actor
 ) -> None:
     seller = add_user(sqlite_db, admin, "sergey", Role.SELLER)
-    page = build_workspace(context_for(sqlite_db, seller, translations), None)
-    qtbot.addWidget(page)
+    tabs = build_workspace(context_for(sqlite_db, seller, translations), None)
+    qtbot.addWidget(tabs)
+    assert isinstance(tabs, WorkspaceTabs)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Incoming leads",
+        "Calendar",
+        "Messages to clients",
+    ]
+    page = tabs.page("incoming")
     assert isinstance(page, IncomingHandoffsPage)
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
     assert page.empty.title() == "Nothing here"

@@ -83,7 +83,7 @@ def test_first_run_rejects_a_bad_login_inline(
     ("role", "workspace", "page"),
     [
         (Role.OPERATOR, Workspace.QUEUE_AND_CALL, "queueAndCallPage"),
-        (Role.SELLER, Workspace.HANDOFFS_AND_CALENDAR, "incomingHandoffsPage"),
+        (Role.SELLER, Workspace.HANDOFFS_AND_CALENDAR, "handoffs_and_calendarWorkspace"),
         (Role.SUPERVISOR, Workspace.SUPERVISION, "supervisionWorkspace"),
         (Role.ADMIN, Workspace.ADMINISTRATION, "administrationWorkspace"),
     ],
@@ -117,6 +117,9 @@ def test_supervisor_and_admin_tabs(
         "Lead lists",
         "Arbitration",
         "Criteria",
+        "Calendar",
+        "Messages to clients",
+        "Message templates",
         "Review",
         "Editors",
     ]
@@ -130,6 +133,10 @@ def test_supervisor_and_admin_tabs(
         "Campaigns",
         "Arbitration",
         "Criteria",
+        "Calendar",
+        "Messages to clients",
+        "Message templates",
+        "Message channels",
         "Database",
     ]
 

@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from operator_app.core.errors import ValidationFailed
 from operator_app.core.messaging.channel_settings import ChannelSettingsService
@@ -322,6 +322,33 @@ def test_manual_and_disabled_channels_wait(db: Database) -> None:
     with pytest.raises(MessageStateError):
         outbox.mark_sent_manually(operator(db), manual.message_id, now=NOW)
     assert outbox.counts() == {"queued": 1, "sent": 1, "failed": 0}
+
+
+def test_an_admin_fixes_failed_and_manual_messages(db: Database) -> None:
+    """Admins configure the channels, so they resend what failed and mark hand-sent texts,
+    though they do not work the queue."""
+    failing = make_client(db)
+    failed = queue(db, failing, visit_id=make_visit(db, failing, VISIT_AT))
+    by_hand = make_client(db, email=None, mobile=None, landline="+74951112233")
+    manual = queue(db, by_hand, visit_id=make_visit(db, by_hand, VISIT_AT))
+    assert failed is not None and manual is not None
+    with db.session() as session:
+        session.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id == failed.message_id)
+            .values(state="failed", attempts=4, last_error="HTTP 400")
+        )
+    admin = make_admin(db)
+    outbox = Outbox(db)
+    outbox.retry(admin, failed.message_id, now=NOW)
+    outbox.mark_sent_manually(admin, manual.message_id, now=NOW)
+    assert outbox.message(failed.message_id).state == "queued"
+    assert outbox.message(manual.message_id).state == "sent"
+    with db.session() as session:
+        rows = session.execute(
+            select(AuditEntry.action, AuditEntry.user_id).where(AuditEntry.entity == "message")
+        ).all()
+    assert sorted(rows) == [("retry", admin.user_id), ("sent_manually", admin.user_id)]
 
 
 def test_a_due_message_in_quiet_hours_waits_for_the_morning(db: Database) -> None:

@@ -23,6 +23,7 @@ from operator_app.core.messaging.outbox import Outbox
 from operator_app.core.roles import Actor, Role
 from operator_app.storage.database import Database
 from operator_app.storage.models import AuditEntry, Task
+from operator_app.storage.repositories.call_queries import write_session
 from tests.support.calendar_data import seats_taken
 from tests.support.reminder_data import (
     MONDAY,
@@ -319,6 +320,77 @@ def test_a_visit_booked_hours_ahead_gets_no_call_and_the_audit_says_why(db: Data
         ).one()
     assert planned is not None
     assert planned["skipped"] == [{"kind": "confirm_call", "reason": "booked_too_close"}]
+
+
+class Abandoned(Exception):
+    """The caller's transaction fails after the reminder service's part."""
+
+
+def test_in_session_outcomes_share_the_callers_transaction(db: Database) -> None:
+    f = floor(db)
+    visit_id = book(f, make_client(db, f.campaign))
+    task_id = open_task(db, visit_id, "confirm_call")
+    reminders = f.services.reminders
+    at = moscow(THURSDAY, 12, 5)
+    before = (tasks(db, visit_id), messages(db, visit_id), seats_taken(db, f.resource, VISIT_AT))
+    with pytest.raises(Abandoned), write_session(db) as session:
+        outcome = reminders.record_confirmation_in_session(
+            session, f.operator, task_id, "cancelled_by_client", note="передумал", now=at
+        )
+        assert outcome.visit_status == "cancelled"
+        raise Abandoned
+    assert (
+        tasks(db, visit_id),
+        messages(db, visit_id),
+        seats_taken(db, f.resource, VISIT_AT),
+    ) == before
+    assert visit(db, visit_id).status == "booked"
+    assert audit_actions(db, "task", task_id) == []
+
+    with write_session(db) as session:
+        reminders.record_confirmation_in_session(
+            session, f.operator, task_id, ConfirmationResult.CONFIRMED, now=at
+        )
+    assert visit(db, visit_id).status == "confirmed"
+    with write_session(db) as session, pytest.raises(TaskNotOpen):
+        reminders.record_confirmation_in_session(
+            session, f.operator, task_id, ConfirmationResult.CONFIRMED, now=at
+        )
+
+
+def test_closing_a_task_for_its_visits_move(db: Database) -> None:
+    f = floor(db)
+    visit_id = book(f, make_client(db, f.campaign))
+    other = book(f, make_client(db, f.campaign, name="Борис"), moscow(THURSDAY, 16))
+    task_id = open_task(db, visit_id, "confirm_call")
+    reminders = f.services.reminders
+    with write_session(db) as session, pytest.raises(ValidationFailed):
+        reminders.close_for_move_in_session(session, f.operator, task_id, other, now=NOW)
+    with write_session(db) as session:
+        reminders.close_for_move_in_session(session, f.operator, task_id, visit_id, now=NOW)
+    (closed,) = [t for t in tasks(db, visit_id) if t.task_id == task_id]
+    assert closed.state == "done"
+    with db.session() as session:
+        after = session.scalars(
+            select(AuditEntry.after).where(
+                AuditEntry.entity == "task", AuditEntry.entity_id == task_id
+            )
+        ).one()
+    assert after is not None and after["result"] == "reschedule_requested"
+
+
+def test_completing_in_session_rolls_back_with_the_caller(db: Database) -> None:
+    f = floor(db)
+    visit_id = book(f, make_client(db, f.campaign))
+    f.services.attendance.mark_no_show(f.seller, visit_id, now=moscow(THURSDAY, 15, 20))
+    feedback = open_task(db, visit_id, "feedback_call")
+    with pytest.raises(Abandoned), write_session(db) as session:
+        f.services.reminders.complete_task_in_session(
+            session, f.operator, feedback, note="перепутал день", now=moscow(THURSDAY, 16)
+        )
+        raise Abandoned
+    assert open_task(db, visit_id, "feedback_call") == feedback
+    assert audit_actions(db, "task", feedback) == []
 
 
 def test_other_calendar_calls_are_closed_with_a_note(db: Database) -> None:

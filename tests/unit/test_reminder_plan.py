@@ -16,6 +16,7 @@ from operator_app.core.calendar.reminder_plan import (
     CONFIRM_CALL,
     CONTROL_TOUCH,
     FEEDBACK_CALL,
+    INT_RANGES,
     MESSAGE,
     MIN_CALL_LEAD,
     NEXT_VISIT_REMINDER,
@@ -363,3 +364,14 @@ def test_every_planned_call_is_inside_calling_hours_after_booking_and_before_the
         elif planned.is_message:
             assert booked <= planned.due_at < visit
     assert item(items, CONFIRM_CALL).channel in {CALL, SKIPPED}
+
+
+@pytest.mark.parametrize("field", sorted(INT_RANGES))
+def test_whole_number_settings_accept_their_range_and_nothing_outside(field: str) -> None:
+    low, high = INT_RANGES[field]
+    assert getattr(ReminderSettings.from_json({field: low}), field) == low
+    assert getattr(ReminderSettings.from_json({field: high}), field) == high
+    for outside in (low - 1, high + 1):
+        with pytest.raises(ValidationFailed) as refused:
+            ReminderSettings.from_json({field: outside})
+        assert refused.value.field == field

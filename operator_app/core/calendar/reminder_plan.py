@@ -37,6 +37,7 @@ __all__ = [
     "CONTROL_TOUCH",
     "EARLIER_SLOT",
     "FEEDBACK_CALL",
+    "INT_RANGES",
     "MESSAGE",
     "NEXT_VISIT_REMINDER",
     "NO_SHOW_FEEDBACK",
@@ -111,7 +112,8 @@ class PlannedItem:
 
 
 _KINDS = ("message", "call")
-_INT_RANGES: Final[Mapping[str, tuple[int, int]]] = {
+# Inclusive bounds of the whole-number settings; editors offer only these.
+INT_RANGES: Final[Mapping[str, tuple[int, int]]] = {
     "control_touch_min_days": (1, 60),
     "confirm_call_hours_before": (1, 72),
     "second_call_after_minutes": (5, 24 * 60),
@@ -173,8 +175,8 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ValidationFailed(key, "not_a_boolean", f"{key} must be true or false")
         return value
-    if key in _INT_RANGES:
-        low, high = _INT_RANGES[key]
+    if key in INT_RANGES:
+        low, high = INT_RANGES[key]
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationFailed(key, "not_an_integer", f"{key} must be a whole number")
         if not low <= value <= high:

@@ -3,7 +3,8 @@ go to the outbox — in the transaction that books, moves or cancels the visit.
 
 Plug the in-session methods into `BookingHooks` (see `attendance.calendar_services`):
 `schedule_after_booking`, `on_rescheduled`, `on_cancelled`. The call screen reports how a
-confirmation call went with `record_confirmation`:
+confirmation call went with `record_confirmation` (or `record_confirmation_in_session`, to
+record the call attempt in the same transaction):
 
 - confirmed: the visit is confirmed; its remaining calls are cancelled;
 - not reached on the confirmation call: a polite "we could not reach you — will you come?"
@@ -249,32 +250,40 @@ class ReminderService:
         note: str | None = None,
         now: dt.datetime | None = None,
     ) -> ConfirmationOutcome:
-        """Record how a confirmation, control or second call went. Raises NotFound,
-        WrongTaskKind, TaskNotOpen, VisitStatusConflict, ValidationFailed."""
+        """Record how a confirmation, control or second call went, in a transaction of its
+        own. Raises NotFound, WrongTaskKind, TaskNotOpen, VisitStatusConflict,
+        ValidationFailed."""
         require(actor, Permission.WORK_QUEUE)
         outcome = _result(result)
-        moment = now or utcnow()
-        text = (note or "").strip() or None
         with write_session(self._db) as session:
-            act_as(session, actor.user_id)
-            task, visit = self._locked_task(session, task_id, CALL_TASK_KINDS)
-            if visit is None:
-                raise WrongTaskKind(task_id, task.kind, CALL_TASK_KINDS)
-            if visit.status not in ACTIVE_STATUSES:
-                raise VisitStatusConflict(visit.visit_id, visit.status, "record a confirmation")
-            q.finish_task(session, task_id, state=q.DONE, now=moment, note=text)
-            _audit(
-                session,
-                actor.user_id,
-                AUDIT_TASK,
-                task_id,
-                "call_result",
-                {"state": q.OPEN, "kind": task.kind},
-                {"state": q.DONE, "result": outcome.value, "note": text},
-                moment,
+            return self.record_confirmation_in_session(
+                session, actor, task_id, outcome, note=note, now=now or utcnow()
             )
-            step = _Step(self, session, actor, task, visit, moment, text)
-            return step.run(outcome)
+
+    def record_confirmation_in_session(
+        self,
+        session: Session,
+        actor: Actor,
+        task_id: int,
+        result: ConfirmationResult | str,
+        *,
+        note: str | None = None,
+        now: dt.datetime,
+    ) -> ConfirmationOutcome:
+        """`record_confirmation` in the caller's write transaction (the call screen records
+        the call attempt in the same one). Raises as record_confirmation does; nothing is
+        written before TaskNotOpen, so the caller may go on after it."""
+        require(actor, Permission.WORK_QUEUE)
+        outcome = _result(result)
+        text = (note or "").strip() or None
+        act_as(session, actor.user_id)
+        task, visit = self._locked_task(session, task_id, CALL_TASK_KINDS)
+        if visit is None:
+            raise WrongTaskKind(task_id, task.kind, CALL_TASK_KINDS)
+        if visit.status not in ACTIVE_STATUSES:
+            raise VisitStatusConflict(visit.visit_id, visit.status, "record a confirmation")
+        self._finish(session, actor, task, "call_result", {"result": outcome.value}, text, now)
+        return _Step(self, session, actor, task, visit, now, text).run(outcome)
 
     def complete_task(
         self,
@@ -288,24 +297,79 @@ class ReminderService:
         offer, the next-visit reminder (what was said goes in the note). Raises NotFound,
         WrongTaskKind (a confirmation call: use record_confirmation), TaskNotOpen."""
         require(actor, Permission.WORK_QUEUE)
-        moment = now or utcnow()
-        text = (note or "").strip() or None
         with write_session(self._db) as session:
-            act_as(session, actor.user_id)
-            task, _visit = self._locked_task(session, task_id, OTHER_CALL_TASK_KINDS)
-            q.finish_task(session, task_id, state=q.DONE, now=moment, note=text)
-            _audit(
-                session,
-                actor.user_id,
-                AUDIT_TASK,
-                task_id,
-                "completed",
-                {"state": q.OPEN, "kind": task.kind},
-                {"state": q.DONE, "note": text},
-                moment,
+            self.complete_task_in_session(session, actor, task_id, note=note, now=now or utcnow())
+
+    def complete_task_in_session(
+        self,
+        session: Session,
+        actor: Actor,
+        task_id: int,
+        *,
+        note: str | None = None,
+        now: dt.datetime,
+    ) -> None:
+        """`complete_task` in the caller's write transaction. Nothing is written before
+        TaskNotOpen."""
+        require(actor, Permission.WORK_QUEUE)
+        act_as(session, actor.user_id)
+        task, _visit = self._locked_task(session, task_id, OTHER_CALL_TASK_KINDS)
+        self._finish(session, actor, task, "completed", {}, (note or "").strip() or None, now)
+
+    def close_for_move_in_session(
+        self,
+        session: Session,
+        actor: Actor,
+        task_id: int,
+        visit_id: int,
+        *,
+        note: str | None = None,
+        now: dt.datetime,
+    ) -> None:
+        """The call on `task_id` is moving its visit `visit_id` in this transaction (the
+        client chose another time, or took a freed seat): close the task as done. Call it
+        from BookingHooks.after_rescheduled before the reminders are withdrawn — the visit is
+        already `rescheduled` then, so its status is not checked here. Raises NotFound,
+        WrongTaskKind, TaskNotOpen (nothing written before it), ValidationFailed (the task
+        belongs to another visit)."""
+        require(actor, Permission.WORK_QUEUE)
+        act_as(session, actor.user_id)
+        kinds = (*CALL_TASK_KINDS, *OTHER_CALL_TASK_KINDS)
+        task, visit = self._locked_task(session, task_id, kinds)
+        if visit is None or visit.visit_id != visit_id:
+            raise ValidationFailed(
+                "visit_id", "other_visit", f"task {task_id} is not about visit {visit_id}"
             )
+        text = (note or "").strip() or None
+        if task.kind in CALL_TASK_KINDS:
+            result = {"result": ConfirmationResult.RESCHEDULE_REQUESTED.value}
+            self._finish(session, actor, task, "call_result", result, text, now)
+        else:
+            self._finish(session, actor, task, "completed", {}, text, now)
 
     # --- internals --------------------------------------------------------------------------
+
+    @staticmethod
+    def _finish(
+        session: Session,
+        actor: Actor,
+        task: q.TaskRow,
+        action: str,
+        details: dict[str, Any],
+        note: str | None,
+        now: dt.datetime,
+    ) -> None:
+        q.finish_task(session, task.task_id, state=q.DONE, now=now, note=note)
+        _audit(
+            session,
+            actor.user_id,
+            AUDIT_TASK,
+            task.task_id,
+            action,
+            {"state": q.OPEN, "kind": task.kind},
+            {"state": q.DONE, **details, "note": note},
+            now,
+        )
 
     @staticmethod
     def _locked_task(

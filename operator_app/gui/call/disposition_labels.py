@@ -1,5 +1,6 @@
 """How an outcome code reads in the interface: the campaign's own label, the default outcomes
-in the interface language, the bare code when nobody knows it any more."""
+and the calendar's call results in the interface language, the bare code when nobody knows it
+any more."""
 
 from __future__ import annotations
 
@@ -7,12 +8,28 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication
 
+from operator_app.core.calendar.calendar_calls import (
+    CANCELLED_DISPOSITION,
+    CONFIRMED_DISPOSITION,
+    DONE_DISPOSITION,
+    RESCHEDULED_DISPOSITION,
+)
 from operator_app.core.outcomes import DEFAULT_DISPOSITIONS, DispositionInfo, OutcomeCode
 
 
 def default_label(code: str) -> str | None:
-    """The interface-language name of a default outcome, None for a campaign's own code."""
+    """The interface-language name of a default outcome or of a calendar call's result (the
+    calendar's calls record "no answer" with the default code), None for a campaign's own
+    code."""
     translate = QCoreApplication.translate
+    calendar = {
+        CONFIRMED_DISPOSITION: translate("DispositionLabels", "Visit confirmed"),
+        RESCHEDULED_DISPOSITION: translate("DispositionLabels", "Visit rescheduled"),
+        CANCELLED_DISPOSITION: translate("DispositionLabels", "Visit cancelled by the client"),
+        DONE_DISPOSITION: translate("DispositionLabels", "Calendar call done"),
+    }
+    if code in calendar:
+        return calendar[code]
     names = {
         OutcomeCode.NO_ANSWER: translate("DispositionLabels", "No answer"),
         OutcomeCode.BUSY: translate("DispositionLabels", "Busy"),

@@ -26,6 +26,7 @@ from operator_app.gui.widgets.inline_error import InlineError
 class OutcomePanel(QGroupBox):
     changed = Signal()
     save_requested = Signal()
+    book_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,14 @@ class OutcomePanel(QGroupBox):
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save_requested)
+        self.book_button = QPushButton()
+        self.book_button.setObjectName("bookVisitButton")
+        self.book_button.setAutoDefault(False)
+        self.book_button.clicked.connect(self.book_requested)
+        self.booked_visit = QLabel()
+        self.booked_visit.setObjectName("bookedVisit")
+        self.booked_visit.setWordWrap(True)
+        self.booked_visit.setVisible(False)
         self._disposition_caption = QLabel()
         self._callback_caption = QLabel()
         self._reason_caption = QLabel()
@@ -54,6 +63,8 @@ class OutcomePanel(QGroupBox):
         self._form.addRow(self._reason_caption, self.reason)
         self._form.addRow(self._notes_caption, self.notes)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.booked_visit)
+        layout.addWidget(self.book_button)
         layout.addLayout(self._form)
         layout.addWidget(self.error)
         layout.addWidget(self.save_button)
@@ -84,7 +95,13 @@ class OutcomePanel(QGroupBox):
         for widget in (self.disposition, self.callback_at, self.reason, self.notes):
             widget.blockSignals(False)
         self.error.clear_error()
+        self.show_booked_visit(None)
         self._show_required_fields()
+
+    def show_booked_visit(self, text: str | None) -> None:
+        """The visit booked in this call, in words (None hides it)."""
+        self.booked_visit.setText(text or "")
+        self.booked_visit.setVisible(bool(text))
 
     # --- values ---------------------------------------------------------------------------
 
@@ -163,6 +180,7 @@ class OutcomePanel(QGroupBox):
         self._reason_caption.setText(self.tr("Reason:"))
         self._notes_caption.setText(self.tr("Notes:"))
         self.save_button.setText(self.tr("Save and close the card (Ctrl+S)"))
+        self.book_button.setText(self.tr("Book a visit… (Ctrl+B)"))
         if self.disposition.count():
             self.disposition.setItemText(0, self.tr("Choose the outcome…"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,15 +23,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from operator_app.core.calendar.attendance import calendar_services
+from operator_app.core.calendar.booking import BookedVisit
+from operator_app.core.calendar.calendar_calls import (
+    CalendarCall,
+    CalendarCallResult,
+    CalendarCallService,
+    CallTiming,
+    load_calendar_call,
+)
+from operator_app.core.calendar.reminders import ConfirmationResult
 from operator_app.core.call_card import CallCard, load_call_card, queue_filters
 from operator_app.core.drafts import CallDraft, DraftStore, PendingSaves, RetryReport, SaveOutcome
 from operator_app.core.errors import OperatorAppError
-from operator_app.core.outcomes import DispositionInfo, dispositions_for
+from operator_app.core.messaging.outbox import Outbox
+from operator_app.core.outcomes import DispositionInfo, OutcomeCode, dispositions_for
+from operator_app.core.queue.buckets import Bucket
 from operator_app.core.queue.service import QueueService
 from operator_app.core.queue.status import OperatorStatus, StatusService
 from operator_app.core.script_engine import DialogueError, DialogueSession
 from operator_app.gui.call.autosave import DraftAutosave
 from operator_app.gui.call.banner import connection_banner, restore_banner
+from operator_app.gui.call.booking_dialog import BookingChoice, BookingDialog, BookingTarget
+from operator_app.gui.call.calendar_call_panel import CalendarCallPanel, outcome_text
 from operator_app.gui.call.call_details import CallDetails
 from operator_app.gui.call.call_timer import CallTimer
 from operator_app.gui.call.card_view import CallCardView
@@ -38,7 +54,9 @@ from operator_app.gui.call.outcome_panel import OutcomePanel
 from operator_app.gui.call.queue_panel import QueuePanel
 from operator_app.gui.call.queue_signals import QueueChangeListener
 from operator_app.gui.call.script_panel import ScriptPanel
+from operator_app.gui.call.slot_table import when_text
 from operator_app.gui.context import WorkspaceContext
+from operator_app.gui.handoffs.background import failure_text, run_in_background
 from operator_app.gui.tasks import BackgroundTask, TaskContext
 from operator_app.storage.repositories.call_queries import is_connection_error
 
@@ -54,6 +72,7 @@ class ClaimedCard:
 
     card: CallCard
     dispositions: tuple[DispositionInfo, ...]
+    calendar: CalendarCall | None = None  # a calendar task from the reminder bucket
 
 
 @dataclass
@@ -63,6 +82,7 @@ class OpenCall:
     started_at: dt.datetime
     phone_id: int | None
     session: DialogueSession | None
+    calendar: CalendarCall | None = None
 
 
 class OperatorWorkspace(QWidget):
@@ -85,6 +105,10 @@ class OperatorWorkspace(QWidget):
         self.save_task: BackgroundTask | None = None
         self.retry_task: BackgroundTask | None = None
         self.claim_task: BackgroundTask | None = None
+        self.calendar_task: BackgroundTask | None = None
+        self.booking_dialog: BookingDialog | None = None
+        self.calendar = calendar_services(context.database, Outbox(context.database))
+        self.calendar_calls = CalendarCallService(context.database, self.calendar)
         self.listener: QueueChangeListener | None = None
         self._offered: CallDraft | None = None
         self._status = OperatorStatus.OFFLINE
@@ -112,6 +136,14 @@ class OperatorWorkspace(QWidget):
         self.outcome_panel = OutcomePanel()
         self.outcome_panel.changed.connect(self._changed)
         self.outcome_panel.save_requested.connect(self.save)
+        self.outcome_panel.book_requested.connect(self.open_booking)
+        self.calendar_panel = CalendarCallPanel()
+        self.calendar_panel.setVisible(False)
+        self.calendar_panel.confirmation_chosen.connect(self.record_calendar_result)
+        self.calendar_panel.reschedule_requested.connect(self.open_booking)
+        self.calendar_panel.done_requested.connect(self.complete_calendar_call)
+        self.calendar_panel.freed_slot_requested.connect(self.take_freed_slot)
+        self.calendar_panel.book_requested.connect(self.open_booking)
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -133,6 +165,7 @@ class OperatorWorkspace(QWidget):
         script_scroll.setFrameShape(QFrame.Shape.NoFrame)
         script_scroll.setWidget(self.script_panel)
         script_layout.addWidget(script_scroll, 1)
+        script_layout.addWidget(self.calendar_panel)
         script_layout.addWidget(self.outcome_panel)
         call_area = QSplitter(Qt.Orientation.Horizontal)
         call_area.addWidget(card_column)
@@ -171,7 +204,13 @@ class OperatorWorkspace(QWidget):
         self.save_action = QAction(self)
         self.save_action.setShortcut(QKeySequence("Ctrl+S"))
         self.save_action.triggered.connect(self.save)
-        self.addActions([self.next_action, self.objections_action, self.save_action])
+        self.book_action = QAction(self)
+        self.book_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.book_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.book_action.triggered.connect(self.open_booking)
+        self.addActions(
+            [self.next_action, self.objections_action, self.save_action, self.book_action]
+        )
 
         self.autosave = DraftAutosave(self.store, self.current_draft, self)
         self.retry_timer = QTimer(self)
@@ -255,9 +294,15 @@ class OperatorWorkspace(QWidget):
         draft = self._offered
         if draft is None or self.call is not None or self.claim_task is not None:
             return
+        task_id = draft.dialogue_state.get("calendar_task_id")
         try:
             card = load_call_card(self.context.database, draft.lead_id)
             dispositions = tuple(dispositions_for(self.context.database, card.campaign_id))
+            calendar = (
+                load_calendar_call(self.context.database, task_id)
+                if isinstance(task_id, int)
+                else None
+            )
         except Exception as error:
             self._show_failure(error)
             return
@@ -267,7 +312,7 @@ class OperatorWorkspace(QWidget):
             self.queue.extend_claim(self.context.actor, draft.lead_id)
         except Exception as error:  # the call is still saved; the claim only keeps others off
             log.info("the restored call's claim could not be renewed: %s", error)
-        self._open(card, draft, dispositions)
+        self._open(card, draft, dispositions, calendar)
 
     def discard_offered(self) -> None:
         draft = self._offered
@@ -308,7 +353,11 @@ class OperatorWorkspace(QWidget):
             if claimed is None:
                 return None
             card = load_call_card(database, claimed.lead_id)
-            return ClaimedCard(card, tuple(dispositions_for(database, card.campaign_id)))
+            calendar = None
+            if claimed.bucket is Bucket.REMINDER and claimed.task_id is not None:
+                calendar = load_calendar_call(database, claimed.task_id)
+            dispositions = tuple(dispositions_for(database, card.campaign_id))
+            return ClaimedCard(card, dispositions, calendar)
 
         task = BackgroundTask(work)  # no parent: see QueuePanel._background
         task.succeeded.connect(self._claimed)
@@ -327,7 +376,7 @@ class OperatorWorkspace(QWidget):
             self.message.setText(self.tr("Nobody to call right now. The queue is empty."))
             return
         self.message.clear()
-        self._open(result.card, None, result.dispositions)
+        self._open(result.card, None, result.dispositions, result.calendar)
 
     def _claim_failed(self, error: BaseException) -> None:
         self.claim_task = None
@@ -341,6 +390,7 @@ class OperatorWorkspace(QWidget):
         card: CallCard,
         draft: CallDraft | None,
         dispositions: tuple[DispositionInfo, ...],
+        calendar: CalendarCall | None = None,
     ) -> None:
         operator_name = self.context.actor.display_name
         session: DialogueSession | None = None
@@ -364,6 +414,7 @@ class OperatorWorkspace(QWidget):
             started_at=draft.started_at if draft is not None else dt.datetime.now(dt.UTC),
             phone_id=draft.phone_id if draft is not None else first_phone,
             session=session,
+            calendar=calendar,
         )
         self.card_view.show_card(card, dispositions)
         self.script_panel.set_session(session, free_text)
@@ -378,6 +429,10 @@ class OperatorWorkspace(QWidget):
         self.outcome_panel.clear()
         if draft is not None:
             self._fill_outcome(draft)
+        # A calendar call ends with what happened to the visit, not with a disposition.
+        self.calendar_panel.show_call(calendar)
+        self.calendar_panel.setVisible(calendar is not None)
+        self.outcome_panel.setVisible(calendar is None)
         self.timer.reset(draft.talk_seconds if draft is not None else 0)
         if draft is None or bool(draft.dialogue_state.get("timer_running", True)):
             self.timer.start()
@@ -412,6 +467,8 @@ class OperatorWorkspace(QWidget):
             "timer_running": self.timer.running,
             "verification": self.details.draft_answers(),
         }
+        if call.calendar is not None:
+            state["calendar_task_id"] = call.calendar.task_id
         return CallDraft(
             client_uuid=call.client_uuid,
             lead_id=call.card.lead_id,
@@ -462,6 +519,11 @@ class OperatorWorkspace(QWidget):
 
     def save(self) -> None:
         if self.call is None or self.save_task is not None:
+            return
+        if self.call.calendar is not None:
+            self.calendar_panel.show_error(
+                self.tr("Record how the call went with the buttons of «The visit».")
+            )
             return
         problem = self.outcome_panel.validate()
         if problem is not None:
@@ -514,6 +576,9 @@ class OperatorWorkspace(QWidget):
         self.script_panel.set_session(None)
         self.outcome_panel.clear()
         self.details.clear()
+        self.calendar_panel.show_call(None)
+        self.calendar_panel.setVisible(False)
+        self.outcome_panel.setVisible(True)
         self.timer.reset()
         self.pages.setCurrentIndex(0)
         self._status = OperatorStatus.READY
@@ -529,6 +594,151 @@ class OperatorWorkspace(QWidget):
             self.queue.extend_claim(self.context.actor, self.call.card.lead_id)
         except Exception as error:
             log.info("the claim could not be renewed: %s", error)
+
+    # --- booking a visit and the calendar's calls -----------------------------------------
+
+    def open_booking(self) -> None:
+        """Ctrl+B: book a visit for the client on the line; in a confirmation call, move the
+        visit ("wants another time")."""
+        call = self.call
+        if call is None or self.booking_dialog is not None or self.calendar_task is not None:
+            return
+        card = call.card
+        moving = (
+            call.calendar if call.calendar is not None and call.calendar.is_confirmation else None
+        )
+        target = BookingTarget(
+            lead_id=card.lead_id,
+            contact_id=card.contact_id,
+            client_name=card.client_name,
+            client_zone=card.zone,
+            zone_guessed=card.zone_guessed,
+            visit_id=moving.visit_id if moving is not None else None,
+        )
+        submit = None
+        if moving is not None and moving.visit_id is not None:
+            service, actor, timing = self.calendar_calls, self.context.actor, self._timing()
+            task_id, visit_id = moving.task_id, moving.visit_id
+
+            def submit(choice: BookingChoice) -> CalendarCallResult:
+                return service.reschedule(
+                    actor, task_id, visit_id, choice.resource_id, choice.starts_at, timing()
+                )
+
+        dialog = BookingDialog(
+            self.context.database,
+            self.context.actor,
+            self.calendar.booking,
+            target,
+            submit,
+            self,
+        )
+        self.booking_dialog = dialog
+        dialog.booked.connect(self._visit_booked)
+        dialog.finished.connect(self._booking_closed)
+        dialog.open()
+
+    def _booking_closed(self, _result: int) -> None:
+        dialog = self.booking_dialog
+        self.booking_dialog = None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _visit_booked(self, visit: object) -> None:
+        if isinstance(visit, CalendarCallResult):  # a confirmation call moved the visit
+            self._calendar_call_ended(visit)
+            return
+        assert isinstance(visit, BookedVisit)
+        client = visit.starts_at.astimezone(zoneinfo.ZoneInfo(visit.client_time_zone))
+        office = visit.starts_at.astimezone(zoneinfo.ZoneInfo(visit.office_time_zone))
+        text = self.tr("Visit booked: {client} client's time, {office} office time.").format(
+            client=when_text(client), office=when_text(office)
+        )
+        self.outcome_panel.show_booked_visit(text)
+        self.message.setText(text)
+        if self.call is not None and self.call.calendar is None:
+            self.outcome_panel.select(OutcomeCode.VISIT_BOOKED.value)
+        self.autosave.touch()
+
+    def _timing(self) -> Callable[[], CallTiming]:
+        """The open call's timing, completed at the moment the worker records it."""
+        call = self.call
+        assert call is not None
+        talked = self.timer.seconds()
+        running = self.timer.running
+        since = dt.datetime.now(dt.UTC)
+
+        def timing() -> CallTiming:
+            ended = dt.datetime.now(dt.UTC)
+            extra = int((ended - since).total_seconds()) if running else 0
+            return CallTiming(
+                client_uuid=call.client_uuid,
+                lead_id=call.card.lead_id,
+                phone_id=call.phone_id,
+                started_at=call.started_at,
+                ended_at=max(ended, call.started_at),
+                talk_seconds=talked + max(extra, 0),
+            )
+
+        return timing
+
+    def record_calendar_result(self, result: str, note: str) -> None:
+        call = self.call
+        if call is None or call.calendar is None:
+            return
+        service, actor, timing = self.calendar_calls, self.context.actor, self._timing()
+        task_id = call.calendar.task_id
+        chosen = ConfirmationResult(result)
+        self._run_calendar(
+            lambda: service.record_confirmation(actor, task_id, chosen, timing(), note=note or None)
+        )
+
+    def complete_calendar_call(self, note: str) -> None:
+        call = self.call
+        if call is None or call.calendar is None:
+            return
+        service, actor, timing = self.calendar_calls, self.context.actor, self._timing()
+        task_id = call.calendar.task_id
+        self._run_calendar(lambda: service.complete(actor, task_id, timing(), note=note or None))
+
+    def take_freed_slot(self, note: str) -> None:
+        call = self.call
+        calendar = call.calendar if call is not None else None
+        if calendar is None or calendar.visit_id is None:
+            return
+        service, actor, timing = self.calendar_calls, self.context.actor, self._timing()
+        task_id, visit_id = calendar.task_id, calendar.visit_id
+        self._run_calendar(
+            lambda: service.take_freed_slot(actor, task_id, visit_id, timing(), note=note or None)
+        )
+
+    def _run_calendar(self, work: Callable[[], CalendarCallResult]) -> None:
+        if self.calendar_task is not None:
+            return
+        self.timer.stop()
+        self.calendar_panel.set_busy(True)
+        self.message.setText(self.tr("Saving…"))
+        self.calendar_task = run_in_background(
+            self, work, self._calendar_call_ended, self._calendar_call_failed
+        )
+
+    def _calendar_call_ended(self, result: CalendarCallResult) -> None:
+        self.calendar_task = None
+        call = self.call
+        text = outcome_text(result)
+        self._close_call()
+        if call is not None:
+            self.store.discard(call.client_uuid)
+        self.message.setText(text)
+
+    def _calendar_call_failed(self, error: BaseException) -> None:
+        self.calendar_task = None
+        self.calendar_panel.set_busy(False)
+        self.message.clear()
+        if is_connection_error(error):
+            self.show_connection_lost()
+        self.calendar_panel.show_error(failure_text(error))
+        self.timer.start()
 
     # --- lost connection ------------------------------------------------------------------
 
@@ -624,6 +834,7 @@ class OperatorWorkspace(QWidget):
         self.next_action.setText(self.tr("Next client"))
         self.objections_action.setText(self.tr("Objections"))
         self.save_action.setText(self.tr("Save the call"))
+        self.book_action.setText(self.tr("Book a visit…"))
         self._show_status()
         if self.connection_banner.isVisible():
             self.show_connection_lost()

@@ -1,0 +1,1 @@
+"""Messages to clients: the outbox, channel settings, templates and the reminder plan."""

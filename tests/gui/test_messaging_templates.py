@@ -1,0 +1,123 @@
+"""The templates page: every message × language × channel, editing with placeholders at hand,
+a live preview, errors naming the unknown placeholder, save, and reset to the shipped text."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from operator_app.core.messaging import TemplateService
+from operator_app.core.roles import Actor, Role
+from operator_app.gui.i18n import Translations
+from operator_app.gui.messaging.templates_page import TemplatesPage
+from operator_app.storage.database import Database
+from tests.gui.helpers import add_user, context_for
+
+pytestmark = pytest.mark.usefixtures("close_windows")
+
+
+def open_page(
+    qtbot: QtBot, db: Database, actor: Actor, translations: Translations
+) -> TemplatesPage:
+    page = TemplatesPage(context_for(db, actor, translations))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    return page
+
+
+def click_placeholder(qtbot: QtBot, page: TemplatesPage, name: str) -> None:
+    for row in range(page.placeholders.count()):
+        item = page.placeholders.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == name:
+            rect = page.placeholders.visualItemRect(item)
+            qtbot.mouseClick(
+                page.placeholders.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+            )  # type: ignore[no-untyped-call]
+            return
+    raise AssertionError(name)
+
+
+def test_the_list_shows_where_each_text_comes_from(
+    qtbot: QtBot,
+    sqlite_db: Database,
+    admin: Actor,
+    translations: Translations,
+    qtmodeltester: ModelTester,
+) -> None:
+    page = open_page(qtbot, sqlite_db, admin, translations)
+    qtmodeltester.check(page.model)  # type: ignore[no-untyped-call]
+    assert page.model.rowCount() == len(TemplateService(sqlite_db).templates())
+    assert page.select("booking_confirmation", "ru", "messenger")
+    row = page.table.currentIndex().row()
+    assert page.table.model().index(row, 3).data() == "Shipped, SMS text"
+    assert page.select("booking_confirmation", "en", "email")
+    assert page.heading.text() == "Booking confirmation · English · E-mail"
+    assert page.subject.isEnabled()
+    assert "Anna" in page.preview.toPlainText()  # English samples for an English text
+
+
+def test_edit_with_placeholders_preview_errors_save_and_reset(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    supervisor = add_user(sqlite_db, admin, "sveta", Role.SUPERVISOR)
+    page = open_page(qtbot, sqlite_db, supervisor, translations)
+    assert page.select("control_touch", "ru", "sms")
+    assert not page.subject.isEnabled()  # an SMS has no subject
+    assert not page.reset_button.isEnabled()
+
+    page.body.setPlainText("Напоминаем: завтра в ")
+    page.body.setFocus()
+    page.body.moveCursor(page.body.textCursor().MoveOperation.End)
+    click_placeholder(qtbot, page, "visit_time")
+    assert page.body.toPlainText() == "Напоминаем: завтра в {visit_time}"
+    assert page.preview.toPlainText() == "Напоминаем: завтра в 14:30"
+
+    page.body.setPlainText("Ждём вас, {client}!")
+    assert page.body_error.text().startswith("Unknown placeholder {client}.")
+    assert "{client_name}" in page.body_error.text()
+    assert page.preview.toPlainText() == "Fix the text to see the preview."
+    page.save_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    assert page.body_error.text().startswith("Unknown placeholder {client}.")
+    assert page.body.toPlainText() == "Ждём вас, {client}!"  # kept for fixing
+    assert TemplateService(sqlite_db).template("control_touch", "ru", "sms").edited is False
+
+    page.body.setPlainText("{client_name}, ждём вас завтра в {visit_time}, {office_address}.")
+    assert page.body_error.text() == ""
+    assert page.preview.toPlainText() == "Анна, ждём вас завтра в 14:30, Москва, Тверская ул., 1."
+    page.save_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    stored = TemplateService(sqlite_db).template("control_touch", "ru", "sms")
+    assert stored.edited
+    assert stored.body == "{client_name}, ждём вас завтра в {visit_time}, {office_address}."
+    assert page.notice.text() == "Saved."
+    row = page.table.currentIndex().row()
+    assert page.table.model().index(row, 3).data() == "Edited"
+    assert page.reset_button.isEnabled()
+
+    page.reset_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    shipped = TemplateService(sqlite_db).template("control_touch", "ru", "sms")
+    assert not shipped.edited
+    assert page.body.toPlainText() == shipped.body
+    assert page.table.model().index(page.table.currentIndex().row(), 3).data() == "Shipped"
+
+
+def test_an_email_needs_a_subject_and_operators_only_read(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    page = open_page(qtbot, sqlite_db, admin, translations)
+    assert page.select("review_request", "en", "email")
+    page.subject.setText("   ")
+    page.save_button.click()
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    assert page.subject_error.text() == "An e-mail needs a subject."
+
+    operator = add_user(sqlite_db, admin, "olga", Role.OPERATOR)
+    read_only = open_page(qtbot, sqlite_db, operator, translations)
+    assert read_only.selected() is not None
+    assert not read_only.save_button.isEnabled()
+    assert read_only.body.isReadOnly()
