@@ -334,7 +334,22 @@ class _CalendarWriter:
         self._preferences(visits)
         self._messages(visits)
         self._slots()
+        self._lead_states(visits)
         return Counter({office_name: 1})
+
+    def _lead_states(self, visits: list[Visit]) -> None:
+        """Clients taken from the fresh lists for their visits are no longer fresh: the queue
+        must not offer them as new leads. A client with a visit on the books (or behind them)
+        is "visit booked"; one whose only visits were cancelled stays an interested lead."""
+        leads = {lead.id: lead for lead in self.leads_at.values()}
+        has_visit = {v.lead_id for v in visits if v.status in SEAT_HOLDING_STATUSES}
+        for lead_id in {v.lead_id for v in visits}:
+            lead = leads.get(lead_id)
+            if lead is None or lead.state != LeadState.NEW.value:
+                continue
+            booked = lead_id in has_visit
+            lead.state = (LeadState.VISIT_BOOKED if booked else LeadState.LEAD).value
+        self.session.flush()
 
     # --- resources -------------------------------------------------------------------------
 
