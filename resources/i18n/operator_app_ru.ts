@@ -133,6 +133,700 @@
     </message>
 </context>
 <context>
+    <name>BookingDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+98"/>
+        <source>This resource is not taking bookings now: choose another.</source>
+        <translation>Этот ресурс сейчас не принимает записи: выберите другой.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The office does not work at that time: choose another slot.</source>
+        <translation>В это время офис не работает: выберите другой слот.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That time has already passed: choose a later slot.</source>
+        <translation>Это время уже прошло: выберите слот позже.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That time is outside the hours the client named.</source>
+        <translation>Это время не входит в часы, которые назвал клиент.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The visit is no longer booked: it was cancelled, held or moved.</source>
+        <translation>Визит больше не назначен: его отменили, перенесли или он уже состоялся.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The visit is already at that time.</source>
+        <translation>Визит уже назначен на это время.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messenger</source>
+        <translation>Мессенджер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone call</source>
+        <translation>Телефонный звонок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other (the operator sends it)</source>
+        <translation>Другое (отправляет оператор)</translation>
+    </message>
+    <message>
+        <location line="+126"/>
+        <location line="+73"/>
+        <source>Looking for free slots…</source>
+        <translation>Поиск свободных слотов…</translation>
+    </message>
+    <message>
+        <location line="-44"/>
+        <location line="+203"/>
+        <source>All offices</source>
+        <translation>Все офисы</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-138"/>
+        <source>%n free slot(s) inside the client&apos;s hours.</source>
+        <translation>
+            <numerusform>%n свободный слот в часы, удобные клиенту.</numerusform>
+            <numerusform>%n свободных слота в часы, удобные клиенту.</numerusform>
+            <numerusform>%n свободных слотов в часы, удобные клиенту.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No free slot inside the client&apos;s hours: widen them or ask another office.</source>
+        <translation>В часы, удобные клиенту, свободных слотов нет: расширьте часы или попробуйте другой офис.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Choose a slot first.</source>
+        <translation>Сначала выберите слот.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Booking…</source>
+        <translation>Записываем на визит…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>This slot was just taken, and nothing else is free in the client&apos;s hours.</source>
+        <translation>Этот слот только что заняли, а других свободных в часы, удобные клиенту, нет.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This slot was just taken. The nearest free one is selected: {when}.</source>
+        <translation>Этот слот только что заняли. Выбран ближайший свободный: {when}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Move the visit</source>
+        <translation>Перенос визита</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Book a visit</source>
+        <translation>Запись на визит</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{title} — {client}</source>
+        <translation>{title} — {client}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>When the client can come (their time)</source>
+        <translation>Когда клиенту удобно прийти (по его времени)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free slots</source>
+        <translation>Свободные слоты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Office / resource:</source>
+        <translation>Офис / ресурс:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmation</source>
+        <translation>Подтверждение</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Read to the client: «We will send you a confirmation with the address right now. If the visit is a few days away, we will remind you the day before, and a few hours before it we will call you to confirm. Where and when is it convenient to reach you?»</source>
+        <translation>Прочитайте клиенту: «Мы прямо сейчас пришлём вам подтверждение с адресом. Если до визита несколько дней, накануне мы напомним о нём, а за несколько часов до визита позвоним, чтобы его подтвердить. Куда и когда вам удобнее писать и звонить?»</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Confirm by:</source>
+        <translation>Канал подтверждения:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Best time to reach them:</source>
+        <translation>Когда удобно связаться:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. after 18:00, not at work</source>
+        <translation>например, после 18:00, не на работе</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wants an earlier time if one frees up</source>
+        <translation>Хочет прийти раньше, если освободится время</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Move (Enter)</source>
+        <translation>Перенести (Enter)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Book (Enter)</source>
+        <translation>Записать (Enter)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarCallPanel</name>
+    <message>
+        <location filename="../../operator_app/gui/call/calendar_call_panel.py" line="+36"/>
+        <source>Confirmation call</source>
+        <translation>Звонок-подтверждение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reminder call the day before</source>
+        <translation>Звонок-напоминание накануне</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Second confirmation call</source>
+        <translation>Повторный звонок-подтверждение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feedback call: what went wrong?</source>
+        <translation>Звонок после неявки: что помешало?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An earlier time is free</source>
+        <translation>Освободилось более раннее время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time for the next visit</source>
+        <translation>Пора на следующий визит</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>booked</source>
+        <translation>назначен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>confirmed</source>
+        <translation>подтверждён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>held</source>
+        <translation>состоялся</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no-show</source>
+        <translation>неявка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rescheduled</source>
+        <translation>перенесён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancelled</source>
+        <translation>отменён</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>This call had already been recorded.</source>
+        <translation>Этот звонок уже был сохранён.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The visit was moved to {when} (office time).</source>
+        <translation>Визит перенесён на {when} (время офиса).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The task had already been closed; the call was recorded.</source>
+        <translation>Задача уже была закрыта; звонок сохранён.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Done: the call was recorded.</source>
+        <translation>Готово: звонок сохранён.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmed: the client will come.</source>
+        <translation>Подтверждено: клиент придёт.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled at the client&apos;s request; the seat is free.</source>
+        <translation>Отменено по просьбе клиента; место освободилось.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The client wants another time.</source>
+        <translation>Клиент хочет другое время.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not reached again, and no apology could be sent: the visit is kept — decide what to do with it.</source>
+        <translation>Снова не дозвонились, а извинение отправить не удалось: визит сохранён — решите, что с ним делать.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not reached again: the visit was cancelled with a polite apology to the client.</source>
+        <translation>Снова не дозвонились: визит отменён, клиенту отправлено вежливое извинение.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Not reached: a message was queued and a second call is planned for {when}.</source>
+        <translation>Не дозвонились: сообщение поставлено в очередь, повторный звонок запланирован на {when}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not reached: no message could be queued (no consent or address); a second call is planned for {when}.</source>
+        <translation>Не дозвонились: сообщение поставить в очередь не удалось (нет согласия или адреса); повторный звонок запланирован на {when}.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not reached: a message was queued; no second call fits before the visit.</source>
+        <translation>Не дозвонились: сообщение поставлено в очередь; повторный звонок до визита уже не успеть.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not reached: the confirmation call still follows.</source>
+        <translation>Не дозвонились: звонок-подтверждение ещё впереди.</translation>
+    </message>
+    <message>
+        <location line="+126"/>
+        <source>Write why the client cancels the visit.</source>
+        <translation>Напишите, почему клиент отменяет визит.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+7"/>
+        <source>{when} ({zone})</source>
+        <translation>{when} ({zone})</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{place} — {resource}</source>
+        <translation>{place} — {resource}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not chosen</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{status}; confirmations by {channel}</source>
+        <translation>{status}; канал подтверждений: {channel}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{status} ({note})</source>
+        <translation>{status} ({note})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Move to {when} (Alt+2)</source>
+        <translation>Перенести на {when} (Alt+2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The visit</source>
+        <translation>Визит</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client&apos;s time:</source>
+        <translation>Время клиента:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Office time:</source>
+        <translation>Время офиса:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where:</source>
+        <translation>Где:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status:</source>
+        <translation>Статус:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note / reason:</source>
+        <translation>Заметка / причина:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed (Alt+1)</source>
+        <translation>Подтвердил (Alt+1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not reached (Alt+2)</source>
+        <translation>Не дозвонились (Alt+2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wants another time… (Alt+3)</source>
+        <translation>Хочет другое время… (Alt+3)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancels (Alt+4)</source>
+        <translation>Отменяет (Alt+4)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done (Alt+1)</source>
+        <translation>Готово (Alt+1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move to the freed time (Alt+2)</source>
+        <translation>Перенести на освободившееся время (Alt+2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Book a visit… (Ctrl+B)</source>
+        <translation>Записать на визит… (Ctrl+B)</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarPage</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar/page.py" line="+236"/>
+        <source>Visit calendar</source>
+        <translation>Календарь визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>One day, a column per resource (D)</source>
+        <translation>Один день, по столбцу на каждый ресурс (D)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Week</source>
+        <translation>Неделя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seven days, a row per resource (W)</source>
+        <translation>Семь дней, по строке на каждый ресурс (W)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Earlier (Page Up)</source>
+        <translation>Раньше (Page Up)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Later (Page Down)</source>
+        <translation>Позже (Page Down)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to today (T)</source>
+        <translation>Вернуться к сегодняшнему дню (T)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Booked visits starting within 24 hours that nobody has confirmed yet</source>
+        <translation>Назначенные визиты, которые начнутся в ближайшие 24 часа и ещё никем не подтверждены</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Visits that have started but are not marked as arrived or no-show</source>
+        <translation>Визиты, которые уже начались, но не отмечены ни приходом клиента, ни неявкой</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No offices with bookable resources yet. An administrator adds them.</source>
+        <translation>Офисов с ресурсами для записи пока нет. Их добавляет администратор.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Unconfirmed: {count}</source>
+        <translation>Не подтверждено: {count}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Late: {count}</source>
+        <translation>Без отметки: {count}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{first} – {last}</source>
+        <translation>{first} – {last}</translation>
+    </message>
+    <message>
+        <location line="+150"/>
+        <source>The calendar could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить календарь. {reason}</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>All resources</source>
+        <translation>Все ресурсы</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>The visit was cancelled.</source>
+        <translation>Визит отменён.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Marked: the client arrived.</source>
+        <translation>Отмечено: клиент пришёл.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Marked as a no-show: a feedback call is planned.</source>
+        <translation>Отмечена неявка: запланирован звонок, чтобы узнать, что помешало.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The visit&apos;s result was saved.</source>
+        <translation>Результат визита сохранён.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Move the visit</source>
+        <translation>Перенос визита</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Move the visit of {client} from {old} to {new}? The client will get a message.</source>
+        <translation>Перенести визит клиента {client} с {old} на {new}? Клиенту придёт сообщение.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Move</source>
+        <translation>Перенести</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep</source>
+        <translation>Не переносить</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>{date} {time} ({resource})</source>
+        <translation>{date} {time} ({resource})</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The visit of {client} was moved to {when}.</source>
+        <translation>Визит клиента {client} перенесён на {when}.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>This slot was just taken.</source>
+        <translation>Этот слот только что заняли.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{text} The nearest free one: {when}.</source>
+        <translation>{text} Ближайший свободный: {when}.</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarTexts</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar/texts.py" line="+39"/>
+        <source>Booked</source>
+        <translation>Назначен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmed</source>
+        <translation>Подтверждён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Arrived</source>
+        <translation>Состоялся</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No-show</source>
+        <translation>Неявка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rescheduled</source>
+        <translation>Перенесён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>Отменён</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>not chosen</source>
+        <translation>не выбран</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e-mail</source>
+        <translation>эл. почта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>messenger</source>
+        <translation>мессенджер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>phone call</source>
+        <translation>телефонный звонок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>manual</source>
+        <translation>вручную</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>no phone</source>
+        <translation>нет телефона</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{start}–{end}, {date}</source>
+        <translation>{start}–{end}, {date}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Status: {status}</source>
+        <translation>Статус: {status}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Confirmation: {channel}</source>
+        <translation>Подтверждение: {channel}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Campaign: {name}</source>
+        <translation>Кампания: {name}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Late: not marked as arrived or no-show</source>
+        <translation>Без отметки: визит начался, но не отмечены ни приход, ни неявка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not confirmed yet, starts within 24 hours</source>
+        <translation>Ещё не подтверждён, начнётся в ближайшие 24 часа</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This resource is not taking bookings.</source>
+        <translation>Этот ресурс не принимает записи.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no slot at that time: the resource does not work then.</source>
+        <translation>На это время слота нет: ресурс в это время не работает.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A visit cannot be moved to the past.</source>
+        <translation>Визит нельзя перенести в прошлое.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That time is outside the hours the client said suit them.</source>
+        <translation>Это время не входит в часы, которые клиент назвал удобными.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The visit is no longer booked or confirmed: it cannot be moved.</source>
+        <translation>Визит уже не назначен и не подтверждён: перенести его нельзя.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The visit is already at that time.</source>
+        <translation>Визит уже назначен на это время.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Too early: the visit starts at {time}.</source>
+        <translation>Слишком рано: визит начинается в {time}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The visit is already {status}: this cannot be done now.</source>
+        <translation>У визита уже статус «{status}»: сейчас это сделать нельзя.</translation>
+    </message>
+</context>
+<context>
     <name>CallCardView</name>
     <message>
         <location filename="../../operator_app/gui/call/card_view.py" line="+85"/>
@@ -332,17 +1026,27 @@
 <context>
     <name>CampaignsPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/campaigns.py" line="+51"/>
+        <location filename="../../operator_app/gui/panels/campaigns.py" line="+68"/>
         <source>Campaigns</source>
         <translation>Кампании</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>A campaign is what is being sold and how: one-step (the same person finds and sells) or two-step (a lead generator books the visit, a seller takes it from there). Editing campaigns arrives with a later release.</source>
-        <translation>Кампания — это что продаём и как: однотактная модель (один и тот же человек находит клиента и продаёт) или двухтактная (лидогенератор назначает встречу, дальше работает продавец). Редактирование кампаний появится в одном из следующих выпусков.</translation>
+        <location line="+1"/>
+        <source>Reminder plan…</source>
+        <translation>План напоминаний…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>When visits of the selected campaign are confirmed and reminded</source>
+        <translation>Когда подтверждать визиты выбранной кампании и напоминать о них</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A campaign is what is being sold and how: one-step (the same person finds and sells) or two-step (a lead generator books the visit, a seller takes it from there). Campaign files (operator-app campaigns import) set everything else; the reminder plan of visits is edited here.</source>
+        <translation>Кампания — это что продаём и как: однотактная модель (один и тот же человек находит клиента и продаёт) или двухтактная (лидогенератор записывает клиента на визит, дальше работает продавец). Всё остальное задают файлы кампаний (operator-app campaigns import), а план напоминаний о визитах настраивается здесь.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No campaigns yet</source>
         <translation>Кампаний пока нет</translation>
     </message>
@@ -355,6 +1059,157 @@
         <location line="+19"/>
         <source>The campaigns could not be loaded from the database.</source>
         <translation>Не удалось загрузить кампании из базы данных.</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelForm</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/channel_form.py" line="+155"/>
+        <source>Send messages through this channel</source>
+        <translation>Отправлять сообщения через этот канал</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SMTP server:</source>
+        <translation>SMTP-сервер:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Port:</source>
+        <translation>Порт:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Security:</source>
+        <translation>Шифрование:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User name:</source>
+        <translation>Имя пользователя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From address:</source>
+        <translation>Адрес отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From name:</source>
+        <translation>Имя отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gateway address (URL):</source>
+        <translation>Адрес шлюза (URL):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Access token:</source>
+        <translation>Токен доступа:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Token header:</source>
+        <translation>Заголовок для токена:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Token prefix:</source>
+        <translation>Префикс токена:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field for the recipient:</source>
+        <translation>Поле для получателя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field for the text:</source>
+        <translation>Поле для текста:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field for the message number:</source>
+        <translation>Поле для номера сообщения:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Field for the sender name:</source>
+        <translation>Поле для имени отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sender name:</source>
+        <translation>Имя отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Timeout, seconds:</source>
+        <translation>Тайм-аут, секунд:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quiet hours from:</source>
+        <translation>Тихие часы с:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quiet hours until:</source>
+        <translation>Тихие часы до:</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>STARTTLS (usually port 587)</source>
+        <translation>STARTTLS (обычно порт 587)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SSL/TLS (usually port 465)</source>
+        <translation>SSL/TLS (обычно порт 465)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>None (port 25, local servers only)</source>
+        <translation>Нет (порт 25, только для локальных серверов)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No message reaches a client during these hours of the client&apos;s own time</source>
+        <translation>В эти часы по местному времени клиента сообщения ему не отправляются</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelSettingsPage</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/channel_settings_page.py" line="+59"/>
+        <source>Message channels</source>
+        <translation>Каналы сообщений</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>How messages reach clients. E-mail goes through your SMTP server; SMS and messenger messages through an HTTP gateway that takes one JSON request per message. A channel that is off keeps its messages queued; they can still be sent by hand from the outbox.</source>
+        <translation>Как сообщения доходят до клиентов. Письма уходят через ваш SMTP-сервер, SMS и сообщения в мессенджеры — через HTTP-шлюз, который принимает по одному JSON-запросу на сообщение. У выключенного канала сообщения остаются в очереди; их по-прежнему можно отправить вручную из исходящих сообщений.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>The channel settings could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить настройки каналов. {reason}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
     </message>
 </context>
 <context>
@@ -1195,7 +2050,27 @@
 <context>
     <name>DispositionLabels</name>
     <message>
-        <location filename="../../operator_app/gui/call/disposition_labels.py" line="+17"/>
+        <location filename="../../operator_app/gui/call/disposition_labels.py" line="+26"/>
+        <source>Visit confirmed</source>
+        <translation>Визит подтверждён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visit rescheduled</source>
+        <translation>Визит перенесён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visit cancelled by the client</source>
+        <translation>Клиент отменил визит</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calendar call done</source>
+        <translation>Звонок по календарю выполнен</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>No answer</source>
         <translation>Нет ответа</translation>
     </message>
@@ -2504,7 +3379,7 @@ Details: {detail}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../operator_app/gui/main_window.py" line="+103"/>
+        <location filename="../../operator_app/gui/main_window.py" line="+112"/>
         <source>{name} ({role}) — Call centre workstation</source>
         <translation>{name} ({role}) — Рабочее место колл-центра</translation>
     </message>
@@ -2559,7 +3434,7 @@ Details: {detail}</source>
         <translation>База данных: {kind}</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+70"/>
         <source>The list was imported.</source>
         <translation>База загружена.</translation>
     </message>
@@ -2686,6 +3561,225 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>MessagingTexts</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/texts.py" line="+33"/>
+        <source>Queued</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Отправлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>Не отправлено</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messenger</source>
+        <translation>Мессенджер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By hand</source>
+        <translation>Вручную</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Russian</source>
+        <translation>Русский</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>English</source>
+        <translation>Английский</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Booking confirmation</source>
+        <translation>Подтверждение записи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reminder the day before</source>
+        <translation>Напоминание накануне</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Could not reach you</source>
+        <translation>Не удалось дозвониться</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Polite cancellation</source>
+        <translation>Вежливая отмена</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After a missed visit</source>
+        <translation>После неявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Review request</source>
+        <translation>Просьба об отзыве</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next visit reminder</source>
+        <translation>Напоминание о следующем визите</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visit moved</source>
+        <translation>Визит перенесён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An earlier time is free</source>
+        <translation>Освободилось более раннее время</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>client&apos;s name</source>
+        <translation>имя клиента</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>visit date</source>
+        <translation>дата визита</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>visit time</source>
+        <translation>время визита</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>office name</source>
+        <translation>название офиса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>office address</source>
+        <translation>адрес офиса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>how to get there</source>
+        <translation>как добраться</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>office phone</source>
+        <translation>телефон офиса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>who receives the client</source>
+        <translation>кто принимает клиента</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>company name</source>
+        <translation>название компании</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Fill this in.</source>
+        <translation>Заполните это поле.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter text here.</source>
+        <translation>Введите здесь текст.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This number is outside the allowed range.</source>
+        <translation>Число выходит за допустимые пределы.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>Choose one of the offered values.</source>
+        <translation>Выберите одно из предложенных значений.</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Enter an e-mail address, such as visits@example.ru.</source>
+        <translation>Введите адрес эл. почты, например visits@example.ru.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter a web address that starts with https:// (or http://).</source>
+        <translation>Введите веб-адрес, начинающийся с https:// (или http://).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enter a time as HH:MM.</source>
+        <translation>Введите время в виде ЧЧ:ММ.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>These values are malformed.</source>
+        <translation>Значения записаны в неверном формате.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose yes or no.</source>
+        <translation>Выберите «да» или «нет».</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter a whole number.</source>
+        <translation>Введите целое число.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This is not a repeat rule the app understands. Choose a preset or write an RFC 5545 rule such as FREQ=MONTHLY;INTERVAL=3.</source>
+        <translation>Приложение не понимает такое правило повторения. Выберите готовый вариант или запишите правило по RFC 5545, например FREQ=MONTHLY;INTERVAL=3.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This setting is not known.</source>
+        <translation>Неизвестная настройка.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Unknown placeholder {{{name}}}. Use one of: {known}.</source>
+        <translation>Неизвестная переменная {{{name}}}. Используйте одну из этих: {known}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A brace is not closed. Write {{ or }} for a brace that is meant as text.</source>
+        <translation>Фигурная скобка не закрыта. Чтобы скобка осталась в тексте, напишите {{ или }}.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This message has already been sent.</source>
+        <translation>Это сообщение уже отправлено.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This message is {state} now: refresh and try again.</source>
+        <translation>Сообщение сейчас в состоянии «{state}»: обновите список и попробуйте ещё раз.</translation>
+    </message>
+</context>
+<context>
     <name>ObjectionsDialog</name>
     <message>
         <location filename="../../operator_app/gui/call/objections_dialog.py" line="+32"/>
@@ -2711,27 +3805,33 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+249"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+288"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+88"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+51"/>
         <source>This campaign has no call script.</source>
         <translation>У этой кампании нет скрипта звонка.</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+98"/>
+        <source>Record how the call went with the buttons of «The visit».</source>
+        <translation>Отметьте итог звонка кнопками в блоке «Визит».</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+173"/>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-166"/>
         <source>The call was saved.</source>
         <translation>Звонок сохранён.</translation>
     </message>
@@ -2741,7 +3841,12 @@ Details: {detail}</source>
         <translation>Звонок хранится на этом компьютере, пока его не удастся сохранить.</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+98"/>
+        <source>Visit booked: {client} client&apos;s time, {office} office time.</source>
+        <translation>Визит назначен: {client} по времени клиента, {office} по времени офиса.</translation>
+    </message>
+    <message>
+        <location line="+94"/>
         <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
         <translation>Нет связи с базой данных — ваша работа хранится на этом компьютере и будет сохранена, когда связь восстановится.</translation>
     </message>
@@ -2775,7 +3880,12 @@ Details: {detail}</source>
         <translation>Удалить</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="+4"/>
+        <source>Book a visit…</source>
+        <translation>Записать на визит…</translation>
+    </message>
+    <message>
+        <location line="-18"/>
         <source>Choose Ready, then press F2 or «Next client» to take the next client.</source>
         <translation>Выберите статус «Готов», затем нажмите F2 или «Следующий клиент», чтобы взять клиента.</translation>
     </message>
@@ -2796,15 +3906,216 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>OutboxPage</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+144"/>
+        <source>Messages to clients</source>
+        <translation>Сообщения клиентам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the messages again (F5)</source>
+        <translation>Загрузить сообщения заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send due now</source>
+        <translation>Отправить сейчас</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send every message whose time has come, without waiting (Ctrl+Shift+Enter)</source>
+        <translation>Отправить все сообщения, время которых наступило, не дожидаясь (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retry</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queue the failed message again (Ctrl+R)</source>
+        <translation>Снова поставить неотправленное сообщение в очередь (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy text</source>
+        <translation>Скопировать текст</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the message to paste it elsewhere (Ctrl+Shift+C)</source>
+        <translation>Скопировать сообщение, чтобы вставить его в другое место (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open link</source>
+        <translation>Открыть ссылку</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open the mail program or messenger with the text filled in (Ctrl+L)</source>
+        <translation>Открыть почтовую программу или мессенджер с уже вставленным текстом (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mark sent</source>
+        <translation>Отметить отправленным</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You sent this message yourself: record it as sent (Ctrl+M)</source>
+        <translation>Вы отправили это сообщение сами: отметить его как отправленное (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>The messages could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить сообщения. {reason}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Choose a message to see its text.</source>
+        <translation>Выберите сообщение, чтобы увидеть его текст.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>To: {client}, {address} ({channel})</source>
+        <translation>Кому: {client}, {address} ({channel})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Template: {template}</source>
+        <translation>Шаблон: {template}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State: {state}; attempts: {attempts}</source>
+        <translation>Состояние: {state}; попыток: {attempts}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sent: {when}</source>
+        <translation>Отправлено: {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send after: {when}</source>
+        <translation>Отправить после: {when}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last error: {error}</source>
+        <translation>Последняя ошибка: {error}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject: {subject}</source>
+        <translation>Тема: {subject}</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>The text of the message to {client} is copied.</source>
+        <translation>Текст сообщения для получателя {client} скопирован.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No program on this computer opens this link. Copy the text and send it yourself, then mark it sent.</source>
+        <translation>На этом компьютере нет программы, которая открывает такую ссылку. Скопируйте текст, отправьте его сами и отметьте сообщение отправленным.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Once you have sent it, mark the message sent (Ctrl+M).</source>
+        <translation>Когда отправите, отметьте сообщение отправленным (Ctrl+M).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The message is queued again.</source>
+        <translation>Сообщение снова поставлено в очередь.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The message is recorded as sent.</source>
+        <translation>Сообщение отмечено как отправленное.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sending the messages that are due…</source>
+        <translation>Отправка сообщений, время которых наступило…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Sent: {sent}. Will be retried: {retried}. Failed: {failed}. Still queued: {left}.</source>
+        <translation>Отправлено: {sent}. Будет повторено: {retried}. Не отправлено: {failed}. Осталось в очереди: {left}.</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxTableModel</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/outbox_model.py" line="+22"/>
+        <source>Created</source>
+        <translation>Создано</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Send after</source>
+        <translation>Отправить после</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Template</source>
+        <translation>Шаблон</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Attempts</source>
+        <translation>Попытки</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Last error</source>
+        <translation>Последняя ошибка</translation>
+    </message>
+</context>
+<context>
     <name>OutcomePanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/outcome_panel.py" line="+71"/>
-        <location line="+96"/>
+        <location filename="../../operator_app/gui/call/outcome_panel.py" line="+82"/>
+        <location line="+103"/>
         <source>Choose the outcome…</source>
         <translation>Выберите результат…</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-43"/>
         <source>Choose the outcome of the call.</source>
         <translation>Выберите результат звонка.</translation>
     </message>
@@ -2848,6 +4159,11 @@ Details: {detail}</source>
         <source>Save and close the card (Ctrl+S)</source>
         <translation>Сохранить и закрыть карточку (Ctrl+S)</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Book a visit… (Ctrl+B)</source>
+        <translation>Записать на визит… (Ctrl+B)</translation>
+    </message>
 </context>
 <context>
     <name>OverrideModel</name>
@@ -2885,6 +4201,94 @@ Details: {detail}</source>
         <location line="+4"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/call/preferences_editor.py" line="+176"/>
+        <source>{day}: the range must end after it starts.</source>
+        <translation>{day}: конец интервала должен быть позже начала.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown time zone: choose one from the list.</source>
+        <translation>Неизвестный часовой пояс: выберите его из списка.</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Any time suits the client.</source>
+        <translation>Клиенту удобно в любое время.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>from</source>
+        <translation>с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weekdays after 18:00</source>
+        <translation>Будни после 18:00</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weekends</source>
+        <translation>Выходные</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any time</source>
+        <translation>В любое время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client&apos;s time zone:</source>
+        <translation>Часовой пояс клиента:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The card only guessed the zone: ask the client and correct it if needed.</source>
+        <translation>Часовой пояс в карточке определён предположительно: уточните его у клиента и при необходимости исправьте.</translation>
     </message>
 </context>
 <context>
@@ -3035,7 +4439,37 @@ Details: {detail}</source>
         <translation>повтор после недозвона</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
+        <source>confirm the visit</source>
+        <translation>подтвердить визит</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>check in the day before the visit</source>
+        <translation>напомнить накануне визита</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>confirm the visit: second try</source>
+        <translation>подтвердить визит: вторая попытка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>missed visit: ask what went wrong</source>
+        <translation>неявка: узнать, что помешало</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>time for the next visit</source>
+        <translation>пора на следующий визит</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an earlier time has freed up</source>
+        <translation>освободилось более раннее время</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>fresh lead from list {name}</source>
         <translation>новый клиент из базы {name}</translation>
     </message>
@@ -3129,6 +4563,149 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>Details</source>
         <translation>Подробности</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderPlanDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/reminder_plan_dialog.py" line="+167"/>
+        <source>Reminder plan</source>
+        <translation>План напоминаний</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After booking</source>
+        <translation>После записи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After the visit (cyclic campaigns)</source>
+        <translation>После визита (циклические кампании)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send a written confirmation right after booking</source>
+        <translation>Сразу после записи отправлять письменное подтверждение</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel the visit politely when the second call does not reach the client</source>
+        <translation>Вежливо отменять визит, если не удалось дозвониться до клиента и со второго раза</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Touch the day before when the visit is at least</source>
+        <translation>Касание накануне, если до визита не меньше</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The day-before touch is a:</source>
+        <translation>Касание накануне — это:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confirmation call, hours before the visit:</source>
+        <translation>Звонок-подтверждение, за сколько часов до визита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Second call after, minutes:</source>
+        <translation>Повторный звонок, через сколько минут:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask for a review, hours after the visit:</source>
+        <translation>Просьба об отзыве, через сколько часов после визита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat rule (RRULE):</source>
+        <translation>Правило повторения (RRULE):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remind, days before the next visit:</source>
+        <translation>Напоминание, за сколько дней до следующего визита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The next-visit reminder is a:</source>
+        <translation>Напоминание о следующем визите — это:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> days away</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next visit:</source>
+        <translation>Следующий визит:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No next visit</source>
+        <translation>Без следующего визита</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every month</source>
+        <translation>Каждый месяц</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every 3 months</source>
+        <translation>Каждые 3 месяца</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every 6 months</source>
+        <translation>Каждые 6 месяцев</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another rule…</source>
+        <translation>Другое правило…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>message</source>
+        <translation>сообщение</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>call</source>
+        <translation>звонок</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A review request and a next-visit reminder are planned once a visit is held, in cyclic campaigns only.</source>
+        <translation>Просьба об отзыве и напоминание о следующем визите планируются, когда визит состоялся, и только в циклических кампаниях.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Loading the reminder plan…</source>
+        <translation>Загрузка плана напоминаний…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How clients of “{campaign}” are reminded of their visits.</source>
+        <translation>Как клиентам кампании «{campaign}» напоминают об их визитах.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This campaign is not cyclic: the lower part does not apply.</source>
+        <translation>Эта кампания не циклическая: нижняя часть к ней не относится.</translation>
+    </message>
+    <message>
+        <location line="+89"/>
+        <source>The stored plan had a value the app no longer accepts, so the defaults are shown. Saving replaces it.</source>
+        <translation>В сохранённом плане есть значение, которое приложение больше не принимает, поэтому показаны значения по умолчанию. При сохранении план будет заменён.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The reminder plan could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить план напоминаний. {reason}</translation>
     </message>
 </context>
 <context>
@@ -3569,6 +5146,64 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>SlotTable</name>
+    <message>
+        <location filename="../../operator_app/gui/call/slot_table.py" line="+22"/>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Client&apos;s time</source>
+        <translation>Время клиента</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Office time</source>
+        <translation>Время офиса</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Office / resource</source>
+        <translation>Офис / ресурс</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Free seats</source>
+        <translation>Свободных мест</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <location filename="../../operator_app/app.py" line="+74"/>
@@ -3612,6 +5247,142 @@ Details: {detail}</source>
         <location line="+19"/>
         <source>Cancelling…</source>
         <translation>Отмена…</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateTableModel</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/template_model.py" line="+19"/>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Edited</source>
+        <translation>Изменён</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shipped, {channel} text</source>
+        <translation>Стандартный, текст канала «{channel}»</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shipped</source>
+        <translation>Стандартный</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesPage</name>
+    <message>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+193"/>
+        <source>Message templates</source>
+        <translation>Шаблоны сообщений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by message, language or channel</source>
+        <translation>Поиск по сообщению, языку или каналу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Subject:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Text:</source>
+        <translation>Те&amp;кст:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Placeholders (click to insert):</source>
+        <translation>&amp;Переменные (щёлкните, чтобы вставить):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Preview with sample values:</source>
+        <translation>Предпросмотр с примерами значений:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this text (Ctrl+S)</source>
+        <translation>Сохранить этот текст (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reset to shipped</source>
+        <translation>Вернуть стандартный</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drop your edits and use the text shipped with the app</source>
+        <translation>Отменить ваши правки и использовать стандартный текст из приложения</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>The templates could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить шаблоны. {reason}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Choose a message to edit its text.</source>
+        <translation>Выберите сообщение, чтобы изменить его текст.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{message} · {language} · {channel}</source>
+        <translation>{message} · {language} · {channel}</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Fix the text to see the preview.</source>
+        <translation>Исправьте текст, чтобы увидеть предпросмотр.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>An e-mail needs a subject.</source>
+        <translation>У письма должна быть тема.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The message text must not be empty.</source>
+        <translation>Текст сообщения не может быть пустым.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The subject is too long.</source>
+        <translation>Слишком длинная тема.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The shipped text is used again.</source>
+        <translation>Снова используется стандартный текст.</translation>
     </message>
 </context>
 <context>
@@ -3949,6 +5720,204 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>VisitDetailsDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar/details.py" line="+46"/>
+        <source>Visit of {client}</source>
+        <translation>Визит: {client}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Status:</source>
+        <translation>Статус:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client:</source>
+        <translation>Клиент:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone:</source>
+        <translation>Телефон:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no phone</source>
+        <translation>нет телефона</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>When:</source>
+        <translation>Когда:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{date}, {start}–{end} ({zone})</source>
+        <translation>{date}, {start}–{end} ({zone})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Where:</source>
+        <translation>Где:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{office}, {resource}</source>
+        <translation>{office}, {resource}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Campaign:</source>
+        <translation>Кампания:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confirmation:</source>
+        <translation>Подтверждение:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Confirmation note:</source>
+        <translation>Заметка к подтверждению:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the client</source>
+        <translation>клиентом</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>us</source>
+        <translation>нами</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled:</source>
+        <translation>Отменён:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by {who}: {reason}</source>
+        <translation>{who}, причина: {reason}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>sale</source>
+        <translation>продажа</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no sale</source>
+        <translation>без продажи</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{result}, {amount}</source>
+        <translation>{result}, {amount}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{result} — {comment}</source>
+        <translation>{result} — {comment}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Result:</source>
+        <translation>Результат:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Why the visit is cancelled</source>
+        <translation>Причина отмены визита</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>by the client</source>
+        <translation>по инициативе клиента</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by us</source>
+        <translation>по нашей инициативе</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel the visit</source>
+        <translation>Отменить визит</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Client arrived</source>
+        <translation>Клиент пришёл</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No-show</source>
+        <translation>Неявка</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sale</source>
+        <translation>Продажа</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the result</source>
+        <translation>Сохранить результат</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>History:</source>
+        <translation>История:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{at}: booked by {who}</source>
+        <translation>{at}: визит назначен ({who})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>unknown</source>
+        <translation>неизвестно</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Moved here from an earlier booking.</source>
+        <translation>Перенесён сюда с более ранней записи.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{at}: {what} ({who})</source>
+        <translation>{at}: {what} ({who})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>system</source>
+        <translation>система</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Say why the visit is cancelled.</source>
+        <translation>Укажите причину отмены визита.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The amount must be a number, e.g. 150000.00.</source>
+        <translation>Сумма должна быть числом, например 150000,00.</translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceTabs</name>
     <message>
         <location filename="../../operator_app/gui/workspaces.py" line="+54"/>
@@ -3989,6 +5958,31 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>Criteria</source>
         <translation>Критерии</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incoming leads</source>
+        <translation>Входящие лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calendar</source>
+        <translation>Календарь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messages to clients</source>
+        <translation>Сообщения клиентам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message templates</source>
+        <translation>Шаблоны сообщений</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message channels</source>
+        <translation>Каналы сообщений</translation>
     </message>
 </context>
 <context>
