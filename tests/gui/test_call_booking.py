@@ -1,5 +1,6 @@
 """Booking a visit from the call: the client's hours said once, slots inside them in both
-times, Book with Enter, the reminder plan, and a slot taken by a colleague meanwhile."""
+times, Book with Enter, the reminder plan, a slot taken by a colleague meanwhile, and only the
+campaign's own office offered at first."""
 
 from __future__ import annotations
 
@@ -10,20 +11,32 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from operator_app.core.calendar.booking import BookingService
-from operator_app.gui.call.slot_table import when_text
+from operator_app.core.calendar.calendar_calls import campaign_office
+from operator_app.gui.call.booking_dialog import BookingDialog, BookingTarget
+from operator_app.gui.call.slot_table import PLACE_COLUMN, when_text
 from operator_app.gui.i18n import Translations
 from operator_app.storage.database import Database
-from operator_app.storage.models import ClientPreferences, OutgoingMessage, Task, Visit
+from operator_app.storage.models import (
+    Campaign,
+    ClientPreferences,
+    Office,
+    OutgoingMessage,
+    Task,
+    Visit,
+)
 from tests.gui.calendar_call_support import (
+    OFFICE_HOURS,
+    CallFloor,
     call_floor,
     inbound_client,
     open_booking,
     open_workspace,
     take_next,
 )
+from tests.support.calendar_data import make_campaign, make_lead, make_office, make_resource
 from tests.support.reminder_data import make_client
 
 pytestmark = pytest.mark.usefixtures("close_windows")
@@ -145,3 +158,112 @@ def test_a_slot_taken_meanwhile_is_reported_and_the_next_one_selected(
     assert when_text(instead.client_local) in dialog.message.text()
     with qtbot.waitSignal(dialog.booked, timeout=10_000):
         dialog.book_button.click()
+
+
+def name_the_office(db: Database, campaign_id: int, office_id: int | None) -> None:
+    """The campaign books into that office (as the demo's campaigns say in their settings)."""
+    with db.session() as session:
+        name = None if office_id is None else session.get_one(Office, office_id).name
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign_id)
+            .values(settings={"company_name": "Ясный кредит", "office_name": name})
+        )
+
+
+def a_clinic_next_door(db: Database) -> tuple[int, int]:
+    """(office, resource): another office whose dental chair is free all the same hours."""
+    clinic = make_office(db)
+    chair = make_resource(db, clinic, name="Кресло 1", weekdays=range(7), intervals=OFFICE_HOURS)
+    return clinic, chair
+
+
+def test_the_campaigns_office_is_read_from_its_settings(db: Database) -> None:
+    office = make_office(db)
+    closed = make_office(db, active=False)
+    campaign = make_campaign(db)
+    lead_id, _contact = make_lead(db, campaign)
+    assert campaign_office(db, lead_id) is None  # the campaign names no office
+
+    name_the_office(db, campaign, office)
+    assert campaign_office(db, lead_id) == office
+    name_the_office(db, campaign, closed)
+    assert campaign_office(db, lead_id) is None  # not taking visits
+    with db.session() as session:
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id == campaign)
+            .values(settings={"office_name": "Офис, которого нет"})
+        )
+    assert campaign_office(db, lead_id) is None
+    assert campaign_office(db, lead_id + 1000) is None  # no such lead
+
+
+def open_dialog_for(qtbot: QtBot, db: Database, floor: CallFloor) -> BookingDialog:
+    client = make_client(db, floor.campaign, zone=CLIENT_ZONE)
+    target = BookingTarget(
+        client.lead_id, client.contact_id, "Анна Смирнова", CLIENT_ZONE, zone_guessed=False
+    )
+    dialog = BookingDialog(db, floor.operator, BookingService(db), target)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10_000)
+    return dialog
+
+
+def test_the_dialog_offers_the_campaigns_office_first(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    floor = call_floor(sqlite_db)
+    _clinic, chair = a_clinic_next_door(sqlite_db)
+    name_the_office(sqlite_db, floor.campaign, floor.office)
+    dialog = open_dialog_for(qtbot, sqlite_db, floor)
+
+    assert dialog.place_filter.currentData() == f"office:{floor.office}"
+    options = dialog.model.rows()
+    assert options and {o.resource_id for o in options} == {floor.resource}
+
+    dialog.place_filter.setCurrentIndex(dialog.place_filter.findData(""))  # All offices
+    assert dialog.place_filter.currentText() == "All offices"
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10_000)
+    assert {o.resource_id for o in dialog.model.rows()} == {floor.resource, chair}
+
+
+def test_without_an_office_named_every_office_is_offered(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    floor = call_floor(sqlite_db)
+    _clinic, chair = a_clinic_next_door(sqlite_db)
+    dialog = open_dialog_for(qtbot, sqlite_db, floor)
+    assert dialog.place_filter.currentData() == ""
+    assert {o.resource_id for o in dialog.model.rows()} == {floor.resource, chair}
+
+
+def test_every_slot_column_fits_without_scrolling(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    floor = call_floor(sqlite_db)
+    with sqlite_db.session() as session:
+        office = session.get_one(Office, floor.office)
+        office.name = "Офис продаж на Тверской улице, второй этаж"
+    make_resource(
+        sqlite_db,
+        floor.office,
+        name="Андрей Волков — старший кредитный эксперт по ипотеке",
+        weekdays=range(7),
+        intervals=OFFICE_HOURS,
+    )
+    dialog = open_dialog_for(qtbot, sqlite_db, floor)
+    dialog.resize(1300, 640)  # what it takes on a 1440×900 screen
+    qtbot.waitUntil(lambda: dialog.table.viewport().width() > 600, timeout=5_000)
+
+    header = dialog.table.horizontalHeader()
+    widths = [header.sectionSize(column) for column in range(header.count())]
+    assert sum(widths) <= dialog.table.viewport().width()
+    for column, width in enumerate(widths):
+        needed = dialog.table.sizeHintForColumn(column)
+        if column != PLACE_COLUMN:  # times and seats are never cut
+            assert width >= needed, column
+    place = dialog.model.index(0, PLACE_COLUMN)
+    assert place.data(Qt.ItemDataRole.ToolTipRole) == place.data()  # the whole name, if elided
+    assert dialog.table.horizontalScrollBar().maximum() == 0  # nothing to scroll to

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from operator_app.core.call_card import CallCard, CardPhone
@@ -198,6 +199,56 @@ def test_the_card_shows_phones_to_copy_and_the_times(
     clipboard = QGuiApplication.clipboard()
     assert clipboard.text() == "+79123456789"
     assert "No earlier calls" in view.history.toPlainText()
+
+
+def test_phone_numbers_do_not_cover_their_details_on_a_narrow_card(
+    qtbot: QtBot, translations: Translations
+) -> None:
+    view = CallCardView()
+    qtbot.addWidget(view)
+    zone = "Asia/Yekaterinburg"
+    phones = (
+        CardPhone(5, "+79247405640", "+7 924 740-56-40", "mobile", None, zone, True),
+        CardPhone(6, "+74951234567", "+7 495 123-45-67", "landline", "1234", zone, True),
+    )
+    view.show_card(
+        CallCard(
+            lead_id=1,
+            contact_id=1,
+            client_name="Константин Константинопольский",
+            position=None,
+            company_name="ООО «Северо-Западная топливная компания»",
+            company_inn="7707083893",
+            zone=zone,
+            zone_guessed=True,
+            phones=phones,
+            list_name="Весна",
+            hypothesis=None,
+            campaign_id=None,
+            campaign_name="Застройщик — ЖК «Северный парк»",
+            selling_company=None,
+            office_address=None,
+            script=None,
+            script_version_id=None,
+            attempts=(),
+            earlier_answers=(),
+        )
+    )
+    view.resize(390, 700)  # the Client tab beside the script on a 1440-pixel screen
+    view.show()
+    qtbot.waitExposed(view)  # type: ignore[no-untyped-call]
+    assert view.minimumSizeHint().width() <= 390
+
+    numbers = view.phones_box.findChildren(QLabel, "phoneNumber")
+    details = view.phones_box.findChildren(QLabel, "phoneDetails")
+    assert len(numbers) == len(details) == 2
+    widgets: list[QWidget] = [*numbers, *details, *view.call_buttons, *view.copy_buttons]
+    for number in numbers:
+        assert number.width() >= number.sizeHint().width()  # never cut short
+    for index, one in enumerate(widgets):
+        assert view.phones_box.rect().contains(one.geometry())
+        for other in widgets[index + 1 :]:
+            assert not one.geometry().intersects(other.geometry()), (index, other.geometry())
 
 
 def test_the_call_timer_counts_only_while_running(qtbot: QtBot, translations: Translations) -> None:

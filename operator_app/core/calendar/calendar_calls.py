@@ -61,6 +61,7 @@ __all__ = [
     "CalendarCallService",
     "CallTiming",
     "bookable_resources",
+    "campaign_office",
     "load_calendar_call",
 ]
 
@@ -187,6 +188,12 @@ def bookable_resources(database: Database) -> list[BookableResource]:
     """Where a visit can be booked: active resources of active offices."""
     with database.session() as session:
         return q.bookable_resources(session)
+
+
+def campaign_office(database: Database, lead_id: int) -> int | None:
+    """The office the lead's campaign books its visits into, when it names an active one."""
+    with database.session() as session:
+        return q.campaign_office_of_lead(session, lead_id)
 
 
 def _check_timing(call: CallTiming) -> str:

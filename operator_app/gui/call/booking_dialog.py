@@ -1,6 +1,8 @@
 """Book a visit from the call (or move one): the client's preferred hours, free slots inside
 them in the client's and the office's time, how confirmation works, and Book (Enter).
 
+The office/resource filter starts at the office the campaign books its visits into, when it
+names one ("All offices" stays a choice): a clinic's chairs are no use to a flat buyer.
 Everything that touches the database runs in the background. Editing the preferred hours
 saves them (the client says them once) and asks for new suggestions; a slot taken meanwhile
 is reported and the next-best one the service found is selected.
@@ -13,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,12 +41,16 @@ from operator_app.core.calendar.booking import (
     BookingService,
     SlotTaken,
 )
-from operator_app.core.calendar.calendar_calls import BookableResource, bookable_resources
+from operator_app.core.calendar.calendar_calls import (
+    BookableResource,
+    bookable_resources,
+    campaign_office,
+)
 from operator_app.core.calendar.preferences import ClientPreferences
 from operator_app.core.calendar.slots import SlotOption
 from operator_app.core.roles import Actor
 from operator_app.gui.call.preferences_editor import PreferencesEditor
-from operator_app.gui.call.slot_table import SlotTableModel, when_text
+from operator_app.gui.call.slot_table import PLACE_COLUMN, SlotTableModel, when_text
 from operator_app.gui.handoffs.background import failure_text, run_in_background
 from operator_app.gui.tasks import BackgroundTask
 from operator_app.storage.database import Database
@@ -59,6 +66,10 @@ translate = QCoreApplication.translate
 SUGGESTIONS = 12
 RESUGGEST_MILLISECONDS = 400
 CHANNELS = ("email", "sms", "messenger", "phone", "manual")
+# Room for the hours on the left and every slot column, office and resource names included;
+# never more than the screen has.
+PREFERRED_SIZE = QSize(1300, 640)
+SCREEN_SHARE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +96,7 @@ class BookingChoice:
 @dataclass(frozen=True, slots=True)
 class _Loaded:
     places: list[BookableResource]
+    office_id: int | None  # the campaign's office, when it has bookable resources
     preferences: ClientPreferences | None
     suggestions: list[SlotOption]
 
@@ -166,8 +178,10 @@ class BookingDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PLACE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         self.table.doubleClicked.connect(lambda _index: self.book())
         self._filter_caption = QLabel()
         filter_row = QHBoxLayout()
@@ -227,11 +241,21 @@ class BookingDialog(QDialog):
         self._resuggest_timer.setSingleShot(True)
         self._resuggest_timer.setInterval(RESUGGEST_MILLISECONDS)
         self._resuggest_timer.timeout.connect(lambda: self._resuggest(save=True))
-        self.resize(980, 560)
+        self.resize(self._fitting_size())
         self.retranslate()
         self._load()
 
     # --- loading and suggestions ------------------------------------------------------------
+
+    def _fitting_size(self) -> QSize:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return PREFERRED_SIZE
+        room = screen.availableGeometry().size()
+        return QSize(
+            min(PREFERRED_SIZE.width(), int(room.width() * SCREEN_SHARE)),
+            min(PREFERRED_SIZE.height(), int(room.height() * SCREEN_SHARE)),
+        )
 
     def busy(self) -> bool:
         return any(
@@ -243,8 +267,12 @@ class BookingDialog(QDialog):
 
         def work() -> _Loaded:
             places = bookable_resources(database)
+            office_id = campaign_office(database, target.lead_id)
+            if office_id not in {place.office_id for place in places}:
+                office_id = None
             preferences = booking.preferences(target.contact_id)
-            return _Loaded(places, preferences, booking.suggest(target.lead_id, limit=SUGGESTIONS))
+            suggestions = booking.suggest(target.lead_id, limit=SUGGESTIONS, office_id=office_id)
+            return _Loaded(places, office_id, preferences, suggestions)
 
         self.message.setText(self.tr("Looking for free slots…"))
         self.book_button.setEnabled(False)
@@ -254,7 +282,7 @@ class BookingDialog(QDialog):
         self.load_task = None
         self._places = loaded.places
         self.model.set_places({place.resource_id: place for place in loaded.places})
-        self._fill_filter(loaded.places)
+        self._fill_filter(loaded.places, loaded.office_id)
         prefs = self.preferences = loaded.preferences
         zone = (prefs.time_zone if prefs else None) or self.target.client_zone
         guessed = self.target.zone_guessed and (prefs is None or prefs.time_zone is None)
@@ -272,7 +300,8 @@ class BookingDialog(QDialog):
         self.load_task = None
         self.message.setText(failure_text(error))
 
-    def _fill_filter(self, places: list[BookableResource]) -> None:
+    def _fill_filter(self, places: list[BookableResource], chosen_office: int | None) -> None:
+        """Offices with their resources under them; `chosen_office` selected when given."""
         self.place_filter.blockSignals(True)
         self.place_filter.clear()
         self.place_filter.addItem(self.tr("All offices"), "")
@@ -286,6 +315,10 @@ class BookingDialog(QDialog):
                     self.place_filter.addItem(
                         f"    {place.resource_name}", f"resource:{place.resource_id}"
                     )
+        if chosen_office is not None:
+            self.place_filter.setCurrentIndex(
+                max(0, self.place_filter.findData(f"office:{chosen_office}"))
+            )
         self.place_filter.blockSignals(False)
 
     def _scope(self) -> dict[str, Any]:

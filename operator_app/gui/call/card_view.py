@@ -43,9 +43,11 @@ class CallCardView(QWidget):
         self.company = QLabel()
         self.company.setWordWrap(True)
         self.times = QLabel()
+        self.times.setWordWrap(True)
         self.list_info = QLabel()
         self.list_info.setWordWrap(True)
         self.campaign = QLabel()
+        self.campaign.setWordWrap(True)
         self._form = QFormLayout()
         self._company_caption = QLabel()
         self._times_caption = QLabel()
@@ -57,6 +59,7 @@ class CallCardView(QWidget):
         self._form.addRow(self._list_caption, self.list_info)
         self.phones_box = QGroupBox()
         self._phones_grid = QGridLayout(self.phones_box)
+        self._phones_grid.setColumnStretch(0, 1)
         self.call_buttons: list[QPushButton] = []
         self.copy_buttons: list[QPushButton] = []
         self.history_box = QGroupBox()
@@ -107,13 +110,17 @@ class CallCardView(QWidget):
                 widget.deleteLater()
         self.call_buttons = []
         self.copy_buttons = []
-        for row, phone in enumerate(phones):
+        # Each phone takes two rows, so the card stays narrow (it shares the screen with the
+        # script): the number in large type on its own, then its kind and zone beside the buttons.
+        for index, phone in enumerate(phones):
+            row = index * 2
             number = QLabel(phone.display + (f" ({phone.extension})" if phone.extension else ""))
             larger = number.font()
             larger.setPointSize(12)
             number.setFont(larger)
             # The number is what the operator reads out and dials: never cut it short.
             number.setMinimumWidth(number.sizeHint().width())
+            number.setObjectName("phoneNumber")
             number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             details = QLabel(self._phone_details(phone))
             details.setWordWrap(True)
@@ -123,10 +130,11 @@ class CallCardView(QWidget):
             copy = QPushButton(self.tr("Copy"))
             copy.setToolTip(self.tr("Copy the number"))
             copy.clicked.connect(lambda _checked=False, p=phone: self.copy(p))
-            self._phones_grid.addWidget(number, row, 0)
-            self._phones_grid.addWidget(details, row, 1)
-            self._phones_grid.addWidget(call, row, 2)
-            self._phones_grid.addWidget(copy, row, 3)
+            details.setObjectName("phoneDetails")
+            self._phones_grid.addWidget(number, row, 0, 1, 3)
+            self._phones_grid.addWidget(details, row + 1, 0)
+            self._phones_grid.addWidget(call, row + 1, 1)
+            self._phones_grid.addWidget(copy, row + 1, 2)
             self.call_buttons.append(call)
             self.copy_buttons.append(copy)
         if not phones:

@@ -1,4 +1,8 @@
-"""Free slots offered to the client: their time, the office's time, where, and free seats."""
+"""Free slots offered to the client: their time, the office's time, where, and free seats.
+
+The place column is the one that can be long (office and resource names are free text): the
+view stretches it and elides it, so its tooltip carries the whole name.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,10 @@ from operator_app.core.calendar.calendar_calls import BookableResource
 from operator_app.core.calendar.slots import SlotOption
 from operator_app.gui.models.table import Column, RowTableModel
 
-__all__ = ["SlotTableModel", "when_text"]
+__all__ = ["PLACE_COLUMN", "SlotTableModel", "when_text"]
 
 translate = QCoreApplication.translate
+PLACE_COLUMN = 2
 
 
 def when_text(moment: dt.datetime) -> str:
@@ -45,7 +50,11 @@ class SlotTableModel(RowTableModel[SlotOption]):
                     lambda o: when_text(o.office_local),
                     sort_key=lambda o: o.starts_at.timestamp(),
                 ),
-                Column(lambda: translate("SlotTable", "Office / resource"), self.place),
+                Column(
+                    lambda: translate("SlotTable", "Office / resource"),
+                    self.place,
+                    tooltip=self.place,
+                ),
                 Column(
                     lambda: translate("SlotTable", "Free seats"),
                     lambda o: str(o.free_seats),

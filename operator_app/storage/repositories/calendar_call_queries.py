@@ -1,5 +1,5 @@
 """Reads for the calendar's calls inside the operator's call screen: the task with its visit,
-and the offices and resources a visit can be booked with."""
+the offices and resources a visit can be booked with, and the office a campaign books into."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ from operator_app.storage.models import (
     Visit,
 )
 
-__all__ = ["BookableResource", "CalendarTaskRow", "bookable_resources", "calendar_task"]
+__all__ = [
+    "BookableResource",
+    "CalendarTaskRow",
+    "bookable_resources",
+    "calendar_task",
+    "campaign_office_of_lead",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +105,19 @@ def bookable_resources(session: Session) -> list[BookableResource]:
         .order_by(Office.name, Resource.name, Resource.id)
     )
     return [BookableResource(*row) for row in session.execute(query)]
+
+
+def campaign_office_of_lead(session: Session, lead_id: int) -> int | None:
+    """The active office the lead's campaign books its visits into
+    (`campaigns.settings["office_name"]`), or None when it names none or no such office."""
+    settings = session.scalar(
+        select(Campaign.settings)
+        .join(Lead, Lead.campaign_id == Campaign.id)
+        .where(Lead.id == lead_id)
+    )
+    name = (settings or {}).get("office_name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return session.scalar(
+        select(Office.id).where(Office.name == name.strip(), Office.active.is_(True))
+    )
