@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QFontMetrics, QGuiApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -16,7 +16,14 @@ from sqlalchemy import select
 from operator_app.core.messaging import Outbox
 from operator_app.core.roles import Actor, Role
 from operator_app.gui.i18n import Translations
+from operator_app.gui.messaging.outbox_model import (
+    CLIENT_COLUMN,
+    FITTED_MAX_WIDTHS,
+    LAST_ERROR_COLUMN,
+    STATE_COLUMN,
+)
 from operator_app.gui.messaging.outbox_page import OutboxPage
+from operator_app.gui.messaging.state_chips import checked_font
 from operator_app.storage.base import utcnow
 from operator_app.storage.database import Database
 from operator_app.storage.models import AuditEntry, OutgoingMessage
@@ -139,12 +146,12 @@ def test_messages_by_state_with_counts_and_the_chosen_text(
     texts = [page.model.data(page.model.index(0, column)) for column in range(9)]
     assert texts[2:] == [
         "Иван Петров",
-        "E-mail",
-        "ivan@example.ru",
-        "Booking confirmation",
         "Failed",
         "4",
         "SMTP 550: mailbox unavailable",
+        "E-mail",
+        "ivan@example.ru",
+        "Booking confirmation",
     ]
     select_message(page, failed)
     shown = page.detail.toPlainText()
@@ -246,3 +253,47 @@ def test_the_page_refreshes_on_its_timer(
     assert page.model.rowCount() == 0
     queue(sqlite_db, make_client(sqlite_db))
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+
+
+def test_chips_fit_their_bold_text_and_the_state_is_in_sight_at_1440_px(
+    qtbot: QtBot, sqlite_db: Database, operator: Actor, translations: Translations
+) -> None:
+    client = make_client(sqlite_db, "Константинопольская Виктория Александровна")
+    fail(sqlite_db, queue(sqlite_db, client), "SMS gateway: HTTP 503 Service Unavailable " * 4)
+    page = OutboxPage(context_for(sqlite_db, operator, translations))
+    qtbot.addWidget(page)
+    page.resize(1440, 840)
+    page.show()
+    qtbot.waitUntil(lambda: not page.is_busy() and page.model.rowCount() == 1, timeout=10_000)
+
+    padding_and_border = 2 * (12 + 1)
+    needed = {
+        chip: QFontMetrics(checked_font(chip.font())).horizontalAdvance(chip.text())
+        + padding_and_border
+        for chip in page.chips.buttons.values()
+    }
+    for chip, width in needed.items():
+        assert chip.sizeHint().width() >= width
+    qtbot.waitUntil(lambda: all(chip.width() >= width for chip, width in needed.items()))
+
+    table_width, detail_width = page.split.sizes()
+    assert table_width >= 2 * detail_width - 2
+    table = page.table
+    for column in (STATE_COLUMN, STATE_COLUMN + 1, LAST_ERROR_COLUMN):
+        left = table.columnViewportPosition(column)
+        assert left >= 0 and left + table.columnWidth(column) <= table.viewport().width()
+    assert table.columnWidth(CLIENT_COLUMN) <= FITTED_MAX_WIDTHS[CLIENT_COLUMN]
+
+
+def test_the_split_is_remembered(
+    qtbot: QtBot, sqlite_db: Database, operator: Actor, translations: Translations
+) -> None:
+    page = open_page(qtbot, sqlite_db, operator, translations)
+    page.resize(1440, 840)
+    page.split.setSizes([700, 700])
+    page.split_memory.save()
+    again = open_page(qtbot, sqlite_db, operator, translations)
+    again.resize(1440, 840)
+    assert again.split_memory.restored
+    sizes = again.split.sizes()
+    assert abs(sizes[0] - sizes[1]) <= 2

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from operator_app.core.messaging import TemplateService
 from operator_app.core.roles import Actor, Role
 from operator_app.gui.i18n import Translations
-from operator_app.gui.messaging.templates_page import TemplatesPage
+from operator_app.gui.messaging.templates_page import LIST_WIDTH, TemplatesPage
 from operator_app.storage.database import Database
 from tests.gui.helpers import add_user, context_for
 
@@ -121,3 +121,24 @@ def test_an_email_needs_a_subject_and_operators_only_read(
     assert read_only.selected() is not None
     assert not read_only.save_button.isEnabled()
     assert read_only.body.isReadOnly()
+
+
+def test_the_list_shows_each_message_name_fully_in_russian_at_1440_px(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    translations.apply("ru")
+    page = TemplatesPage(context_for(sqlite_db, admin, translations))
+    qtbot.addWidget(page)
+    page.resize(1440, 840)
+    page.show()
+    qtbot.waitUntil(lambda: not page.is_busy() and page.model.rowCount() > 0, timeout=10_000)
+    assert page.table.model().headerData(0, Qt.Orientation.Horizontal) == "Сообщение"
+
+    table = page.table
+    assert page.split.sizes()[0] >= LIST_WIDTH - 2
+    assert table.columnViewportPosition(0) == 0
+    assert table.columnWidth(0) >= table.sizeHintForColumn(0)  # no name is elided
+    for column in range(table.model().columnCount()):
+        left = table.columnViewportPosition(column)
+        assert left >= 0 and left + table.columnWidth(column) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()

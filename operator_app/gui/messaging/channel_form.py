@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -29,6 +31,9 @@ from operator_app.gui.messaging.texts import field_problem_text
 from operator_app.gui.widgets.field_error import field_error_label, show_field_error
 from operator_app.gui.widgets.inline_error import InlineError
 
+# Wide enough for an URL or a long token, narrow enough that a label and its field stay close
+# on a wide screen.
+FORM_MAX_WIDTH = 820
 _DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "plain": 25}
 _SMTP_TEXT = ("host", "user", "from_address", "from_name")
 _GATEWAY_TEXT = (
@@ -57,6 +62,7 @@ class ChannelForm(QWidget):
         self._labels: dict[str, QLabel] = {}
         self.fields: dict[str, QWidget] = {}
         self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
         self.enabled = QCheckBox()
         self.form.addRow(self.enabled)
@@ -99,17 +105,28 @@ class ChannelForm(QWidget):
         self.save_button = QPushButton()
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.request_save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.save_button)
-        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.notice, 1)
+        buttons.addWidget(self.save_button)
+        body = QWidget()
+        body.setMaximumWidth(FORM_MAX_WIDTH)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(self.form)
+        body_layout.addWidget(self.error)
+        body_layout.addLayout(buttons)
+        body_layout.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(body, 1)
+        layout.addStretch(0)
 
     # --- building -----------------------------------------------------------------------------
 
     def _add(self, name: str, field: QWidget) -> None:
         field.setObjectName(name)
+        if not isinstance(field, QLineEdit):
+            # Numbers, clocks and choices need no more room than their longest value.
+            field.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         error = field_error_label()
         error.setObjectName(f"{name}_error")
         cell = QWidget()

@@ -23,7 +23,8 @@ from operator_app.core.messaging import MessageView, Outbox, SendReport
 from operator_app.core.roles import Permission
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.handoffs.background import failure_text, run_in_background
-from operator_app.gui.messaging.outbox_model import OutboxTableModel
+from operator_app.gui.messaging.outbox_model import FITTED_MAX_WIDTHS, OutboxTableModel
+from operator_app.gui.messaging.splitter_memory import SplitterMemory
 from operator_app.gui.messaging.state_chips import StateChips
 from operator_app.gui.messaging.texts import (
     channel_label,
@@ -36,16 +37,26 @@ from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.window_state import ui_state
 
 ALL = "all"
 STATES = (ALL, "queued", "failed", "sent")
 REFRESH_MS = 30_000
+# A new key for the column order that puts the state next to the client: widths saved under
+# the old order would land on the wrong columns.
+TABLE_KEY = "messaging_outbox"
+TABLE_SHARE = 2 / 3
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxData:
     messages: list[MessageView]
     counts: dict[str, int]
+
+
+def table_share(width: int) -> list[int]:
+    table = round(width * TABLE_SHARE)
+    return [table, width - table]
 
 
 def message_text(view: MessageView) -> str:
@@ -82,7 +93,8 @@ class OutboxPage(QWidget):
         self.send_button.clicked.connect(self.send_due_now)
 
         self.model = OutboxTableModel(self)
-        self.table: DataTable[MessageView] = DataTable(self.model, "outbox")
+        self._columns_fitted = ui_state().contains(f"tables/{TABLE_KEY}/header")
+        self.table: DataTable[MessageView] = DataTable(self.model, TABLE_KEY)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.copy_text())
 
@@ -111,11 +123,15 @@ class OutboxPage(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.detail, 1)
         detail_layout.addLayout(actions)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(detail_side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("outboxSplit")
+        self.split.addWidget(self.table)
+        self.split.addWidget(detail_side)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
+        # The table gets two thirds: its state column must be in sight without scrolling.
+        self.split_memory = SplitterMemory(self.split, TABLE_KEY, table_share)
 
         self.notice = QLabel()
         self.notice.setObjectName("outboxNotice")
@@ -131,7 +147,7 @@ class OutboxPage(QWidget):
         layout.addWidget(self.chips)
         layout.addWidget(self.notice)
         layout.addWidget(self.error)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
 
         self.timer = QTimer(self)
         self.timer.setInterval(refresh_ms)
@@ -165,6 +181,18 @@ class OutboxPage(QWidget):
         self.chips.set_labels(self._chip_label)
         self.model.retranslate()
         self._show_selected()
+
+    def _fit_columns(self) -> None:
+        """Columns sized to their contents the first time, long ones elided (the person's own
+        widths, once saved, are kept)."""
+        self.table.fit_columns()
+        if self._columns_fitted or not self.model.rowCount():
+            return
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        for column, widest in FITTED_MAX_WIDTHS.items():
+            header.resizeSection(column, min(header.sectionSize(column), widest))
+        self._columns_fitted = True
 
     def _chip_label(self, key: str) -> str:
         return self.tr("All") if key == ALL else state_label(key)
@@ -209,7 +237,7 @@ class OutboxPage(QWidget):
         self.error.clear_error()
         selected = self.selected()
         self.model.set_rows(data.messages)
-        self.table.fit_columns()
+        self._fit_columns()
         if selected is not None:
             self.table.select_where(lambda row: row.message_id == selected.message_id)
         self.chips.set_counts({ALL: sum(data.counts.values()), **data.counts})

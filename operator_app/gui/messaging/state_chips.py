@@ -4,16 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton, QWidget
 
 from operator_app.gui.models.formatting import number
 
+CHECKED_WEIGHT = QFont.Weight.DemiBold
 _STYLE = (
     "QPushButton { border: 1px solid #c4c9d0; border-radius: 11px; padding: 3px 12px; }"
     "QPushButton:checked { background: #e6eef8; border-color: #2f5d9a; color: #2f5d9a;"
-    " font-weight: 600; }"
+    f" font-weight: {CHECKED_WEIGHT.value}; }}"
 )
+
+
+def checked_font(font: QFont) -> QFont:
+    """The font a chip draws its text in while it is chosen."""
+    bolder = QFont(font)
+    bolder.setWeight(CHECKED_WEIGHT)
+    return bolder
+
+
+class Chip(QPushButton):
+    """A chip sized for its chosen (bolder) text, so choosing it neither clips the text nor
+    shifts its neighbours: the style sheet sizes a button by its normal font only."""
+
+    def sizeHint(self) -> QSize:
+        return self._widened(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._widened(super().minimumSizeHint())
+
+    def _widened(self, size: QSize) -> QSize:
+        text = self.text()
+        normal = QFontMetrics(self.font()).horizontalAdvance(text)
+        bolder = QFontMetrics(checked_font(self.font())).horizontalAdvance(text)
+        return QSize(size.width() + max(0, bolder - normal) + 2, size.height())
 
 
 class StateChips(QWidget):
@@ -30,7 +56,7 @@ class StateChips(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for key in keys:
-            button = QPushButton()
+            button = Chip()
             button.setObjectName(f"chip_{key}")
             button.setCheckable(True)
             button.setStyleSheet(_STYLE)

@@ -37,7 +37,9 @@ class TemplateTableModel(RowTableModel[TemplateView]):
                         else len(_CHANNEL_ORDER)
                     ),
                 ),
-                Column(title=lambda: self.tr("Text"), text=self.source_text),
+                Column(
+                    title=lambda: self.tr("Text"), text=self.source_text, tooltip=self.source_text
+                ),
             ],
             parent=parent,
         )

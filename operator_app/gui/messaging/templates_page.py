@@ -35,6 +35,7 @@ from operator_app.core.messaging.render import (
 from operator_app.core.roles import Permission
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.handoffs.background import failure_text, run_in_background
+from operator_app.gui.messaging.splitter_memory import SplitterMemory
 from operator_app.gui.messaging.template_model import TemplateTableModel
 from operator_app.gui.messaging.texts import (
     channel_label,
@@ -78,6 +79,15 @@ SAMPLE_VALUES = {
     },
 }
 _SUBJECT_CHANNELS = ("email", "manual")
+# A new key: widths saved by the earlier, narrower list could hide the message names.
+TABLE_KEY = "messaging_templates"
+LIST_WIDTH = 560
+
+
+def list_share(width: int) -> list[int]:
+    """The list wide enough for message, language, channel and where the text comes from."""
+    table = min(LIST_WIDTH, width // 2)
+    return [table, width - table]
 
 
 class TemplatesPage(QWidget):
@@ -95,7 +105,7 @@ class TemplatesPage(QWidget):
         self.filter = QLineEdit()
         self.filter.setClearButtonEnabled(True)
         self.model = TemplateTableModel(self)
-        self.table: DataTable[TemplateView] = DataTable(self.model, "message_templates")
+        self.table: DataTable[TemplateView] = DataTable(self.model, TABLE_KEY)
         self.filter.textChanged.connect(self.table.set_filter_text)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         left = QWidget()
@@ -181,8 +191,11 @@ class TemplatesPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setChildrenCollapsible(False)
+        self.split = split
+        self.split_memory = SplitterMemory(split, TABLE_KEY, list_share)
         layout = QVBoxLayout(self)
         layout.addWidget(self._title)
         layout.addWidget(split, 1)
