@@ -64,6 +64,7 @@ class WorkspaceTabs(QTabWidget):
             "outbox": self.tr("Messages to clients"),
             "templates": self.tr("Message templates"),
             "channels": self.tr("Message channels"),
+            "offices": self.tr("Offices and resources"),
         }
         for index, key in enumerate(self._titles):
             self.setTabText(index, titles[key])
@@ -125,9 +126,11 @@ def build_workspace(
         tabs.add_page(UsersPanel(context), "users")
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
         tabs.add_page(CampaignsPanel(context), "campaigns")
+        from operator_app.gui.calendar_setup import CalendarSetupPage
         from operator_app.gui.messaging.channel_settings_page import ChannelSettingsPage
 
         _add_supervision_pages(tabs, context)
+        tabs.add_page(CalendarSetupPage(context), "offices")
         tabs.add_page(CalendarPage(context), "calendar")
         tabs.add_page(OutboxPage(context), "outbox")
         tabs.add_page(TemplatesPage(context), "templates")

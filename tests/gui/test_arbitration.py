@@ -169,13 +169,17 @@ def test_verdict_overrides_are_listed_with_their_comment(
     [
         (
             Role.SUPERVISOR,
-            ["lists", "arbitration", "criteria", "calendar", "outbox", "templates", "review"]
-            + ["editors"],
+            [
+                *("lists", "arbitration", "criteria", "calendar", "outbox", "templates"),
+                *("review", "editors"),
+            ],
         ),
         (
             Role.ADMIN,
-            ["users", "lists", "campaigns", "arbitration", "criteria", "calendar", "outbox"]
-            + ["templates", "channels", "database"],
+            [
+                *("users", "lists", "campaigns", "arbitration", "criteria", "offices"),
+                *("calendar", "outbox", "templates", "channels", "database"),
+            ],
         ),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from operator_app.core.calendar.views import VisitBlock
 from operator_app.core.roles import Actor, Role
 from operator_app.gui.calendar import CalendarPage
 from operator_app.gui.calendar.details import VisitDetailsDialog
-from operator_app.gui.calendar.geometry import ViewMode
+from operator_app.gui.calendar.geometry import WEEK_MAX_GUTTER, ViewMode
 from operator_app.gui.calendar.grid import Highlight
 from operator_app.gui.i18n import Translations
 from operator_app.storage.database import Database
@@ -72,11 +73,11 @@ def office(sqlite_db: Database) -> Office:
     return Office(sqlite_db)
 
 
-@pytest.fixture
-def page(
-    qtbot: QtBot, sqlite_db: Database, office: Office, translations: Translations
+@contextmanager
+def open_page(
+    qtbot: QtBot, db: Database, office: Office, translations: Translations, now: dt.datetime
 ) -> Iterator[CalendarPage]:
-    widget = CalendarPage(context_for(sqlite_db, office.seller, translations), clock=lambda: NOW)
+    widget = CalendarPage(context_for(db, office.seller, translations), clock=lambda: now)
     widget.resize(1440, 900)
     widget.show()
     qtbot.waitExposed(widget)
@@ -87,6 +88,23 @@ def page(
     qtbot.waitUntil(lambda: not widget.is_busy())
     widget.close()
     widget.deleteLater()
+
+
+@pytest.fixture
+def page(
+    qtbot: QtBot, sqlite_db: Database, office: Office, translations: Translations
+) -> Iterator[CalendarPage]:
+    with open_page(qtbot, sqlite_db, office, translations, NOW) as widget:
+        yield widget
+
+
+@pytest.fixture
+def thursday_page(
+    qtbot: QtBot, sqlite_db: Database, office: Office, translations: Translations
+) -> Iterator[CalendarPage]:
+    """The page on Thursday 26 November, noon in Moscow."""
+    with open_page(qtbot, sqlite_db, office, translations, moscow(26, 12)) as widget:
+        yield widget
 
 
 def reload(qtbot: QtBot, page: CalendarPage) -> None:
@@ -233,8 +251,8 @@ def test_drag_to_another_resource_and_time_reschedules(
 ) -> None:
     lead = office.client("Иван Петров", "+79161234567")
     visit = book_visit(office.db, lead, office.anna, moscow(24, 10))
-    page.show_day(dt.date(2026, 11, 24))
     page.set_mode(mode)
+    page.show_day(dt.date(2026, 11, 24))
     qtbot.waitUntil(lambda: not page.is_loading())
     reload(qtbot, page)
     start = page.grid.block_center(visit)  # 30 minutes into the hour-long visit
@@ -395,3 +413,65 @@ def test_a_no_show_too_early_is_refused_in_the_dialog(
     assert dialog.no_show_button.isEnabled()
     qtbot.waitUntil(lambda: not page.is_busy())  # the sheet is read again after a refusal
     dialog.reject()
+
+
+def switch(qtbot: QtBot, page: CalendarPage, mode: ViewMode) -> tuple[dt.date, ...]:
+    page.set_mode(mode)
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.view is not None
+    return page.view.days
+
+
+THURSDAY = dt.date(2026, 11, 26)
+
+
+def test_week_to_day_shows_today_in_this_week_else_the_weeks_monday(
+    qtbot: QtBot, thursday_page: CalendarPage
+) -> None:
+    page = thursday_page
+    assert page.view is not None and page.view.days[0] == MONDAY
+    assert switch(qtbot, page, ViewMode.DAY) == (THURSDAY,)
+    assert switch(qtbot, page, ViewMode.WEEK)[0] == MONDAY
+
+    page.show_day(dt.date(2026, 11, 29))  # the Sunday of this week: still today
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert switch(qtbot, page, ViewMode.DAY) == (THURSDAY,)
+    switch(qtbot, page, ViewMode.WEEK)
+
+    page.go_next()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.view is not None and page.view.days[0] == MONDAY + dt.timedelta(days=7)
+    assert switch(qtbot, page, ViewMode.DAY) == (MONDAY + dt.timedelta(days=7),)
+
+    page.go_previous()
+    page.go_previous()  # Sunday the 29th, then Saturday the 28th
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert page.view is not None and page.view.days == (dt.date(2026, 11, 28),)
+    assert switch(qtbot, page, ViewMode.WEEK)[0] == MONDAY  # the week of the day shown
+    page.go_previous()
+    qtbot.waitUntil(lambda: not page.is_loading())
+    assert switch(qtbot, page, ViewMode.DAY) == (MONDAY - dt.timedelta(days=7),)
+
+
+def test_week_shows_the_hour_scale_today_and_whole_names(
+    qtbot: QtBot, thursday_page: CalendarPage, office: Office
+) -> None:
+    page = thursday_page
+    with office.db.session() as session:
+        resource = session.get(Resource, office.boris)
+        assert resource is not None
+        resource.name = "Борис Смирнов — старший кредитный эксперт по ипотеке"
+    reload(qtbot, page)
+    geometry = page.grid.geometry_
+    assert geometry is not None and page.view is not None
+    labels = [label.text for label in geometry.hour_labels]
+    assert labels[0] == "09:00" and len(labels) >= 7 * 2  # from the start of the day's hours
+    today = geometry.today_column
+    thursday = next(lane for lane in geometry.bands[0].lanes if lane.day == THURSDAY)
+    assert today is not None and today.left() == thursday.rect.left()
+    # The names' column grows for the long name up to its limit; the full name is a tooltip.
+    assert geometry.gutter == WEEK_MAX_GUTTER
+    boris = geometry.bands[1]
+    tooltip = page.grid.tooltip_at(QPoint(10, int((boris.top + boris.bottom) / 2)))
+    assert tooltip == "Борис Смирнов — старший кредитный эксперт по ипотеке"
+    page.grid.grab()  # paints the scale, today's header and the wrapped name

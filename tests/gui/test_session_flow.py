@@ -133,6 +133,7 @@ def test_supervisor_and_admin_tabs(
         "Campaigns",
         "Arbitration",
         "Criteria",
+        "Offices and resources",
         "Calendar",
         "Messages to clients",
         "Message templates",

@@ -5,13 +5,14 @@ Layouts (chosen for a 1440×900 screen with up to ~50 resources):
 
 - day: a column per resource, time running down (office time), a time gutter on the left;
 - week: a row per resource and a column per day; inside each cell time runs left to right
-  over the office's working span, so 50 resources × 7 days stay on one scrollable sheet.
+  over the office's working span, so 50 resources × 7 days stay on one scrollable sheet. Each
+  day's header carries the hour scale of its cells, and today's column is marked.
 
 A *lane* is one resource on one day; its time axis is vertical (day) or horizontal (week).
 A *band* is a horizontal strip of the sheet (a resource's row in the week, the whole sheet in
 a day) with its blocks' rectangles grouped for painting, so that a paint event draws only the
 strips it exposes. The layout uses value types only (no fonts, no widgets) and may run off the
-UI thread.
+UI thread: the sizes of texts it leaves room for come measured in `TextSizes`.
 """
 
 from __future__ import annotations
@@ -37,28 +38,51 @@ __all__ = [
     "BlockPlace",
     "DropTarget",
     "GridGeometry",
+    "HourLabel",
     "Lane",
     "PaintBand",
+    "TextSizes",
     "ViewMode",
     "layout_grid",
 ]
 
 HEADER_HEIGHT = 40.0
 DAY_GUTTER_WIDTH = 56.0
-WEEK_GUTTER_WIDTH = 170.0
+WEEK_GUTTER_WIDTH = 170.0  # when the names' width is not known
+WEEK_MIN_GUTTER = 120.0
+WEEK_MAX_GUTTER = 260.0  # longer names wrap onto a second line or are elided
+NAME_PADDING = 12.0  # left and right of a resource's name in the week's gutter
+WEEK_DAY_LABEL_HEIGHT = 22.0  # the top of a week header; the hour scale is below it
+HOUR_TICK = 4.0  # the hour scale's marks at the header's bottom edge
+HOUR_LABEL_GAP = 6.0  # the least room between two hour labels
+HOUR_STEPS = (1, 2, 3, 4, 6, 12)  # hours between labels, the first that fits is used
 DAY_MIN_COLUMN = 120.0
 DAY_MIN_HOUR_HEIGHT = 56.0
 WEEK_MIN_DAY_WIDTH = 150.0
 WEEK_MIN_ROW_HEIGHT = 30.0
 DEFAULT_SPAN = (8 * 60, 20 * 60)  # minutes of the day when nothing says otherwise
 CELL_PADDING = 3.0
-TEXT_MIN_WIDTH = 36.0  # narrower blocks get no name
+TEXT_MIN_WIDTH = 36.0  # shorter blocks get no text
+TEXT_MIN_THICKNESS = 10.0  # a week block this narrow but tall enough gets its text upright
 MINUTE = dt.timedelta(minutes=1)
 
 
 class ViewMode(StrEnum):
     DAY = "day"
     WEEK = "week"
+
+
+@dataclass(frozen=True, slots=True)
+class TextSizes:
+    """Measured text sizes (pixels) in the sheet's fonts, so the layout leaves room for them."""
+
+    widest_name: float | None = None  # the widest resource name; None: unknown
+    hour_label: float = 30.0  # "00:00" in the hour scale's font
+
+
+class HourLabel(NamedTuple):
+    rect: QRectF  # where the text goes, inside its day's header
+    text: str  # "09:00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +139,10 @@ class GridGeometry:
     available: QSizeF = field(default_factory=QSizeF)  # the viewport size it was laid out for
     bands: list[PaintBand] = field(default_factory=list)  # top to bottom
     time_lines: list[QLineF] = field(default_factory=list)
+    # The week's hour scale under each day's name: labels and marks at the header's bottom.
+    hour_labels: list[HourLabel] = field(default_factory=list)
+    hour_ticks: list[QLineF] = field(default_factory=list)
+    today_column: QRectF | None = None  # the week's column of today in the office, header included
     # The blocks and their rectangles in paint order; `places` pairs them when first asked
     # (hit tests, highlighting), which painting a sheet does not need.
     block_order: list[VisitBlock] = field(default_factory=list)
@@ -133,6 +161,25 @@ class GridGeometry:
     @property
     def span_minutes(self) -> int:
         return self.span[1] - self.span[0]
+
+    @property
+    def gutter(self) -> float:
+        """The width of the left column: hours (day) or resource names (week)."""
+        return self.lanes[0].rect.left() if self.lanes else 0.0
+
+    def resource_name_at(self, point: QPointF) -> str | None:
+        """The resource whose name is painted at `point` (a header or the week's gutter)."""
+        if self.mode is ViewMode.DAY:
+            if point.y() > HEADER_HEIGHT:
+                return None
+            lane = next(
+                (la for la in self.lanes if la.rect.left() <= point.x() < la.rect.right()), None
+            )
+            return lane.resource.name if lane else None
+        if point.x() > self.gutter or point.y() < HEADER_HEIGHT:
+            return None
+        band = next((b for b in self.bands if b.top <= point.y() < b.bottom), None)
+        return band.lanes[0].resource.name if band and band.lanes else None
 
     def lane_at(self, point: QPointF) -> Lane | None:
         return next((lane for lane in self.lanes if lane.contains(point)), None)
@@ -256,9 +303,18 @@ def _lane(
     return Lane(resource, day, rect, vertical, tuple(work), axis_start, axis_length, across)
 
 
-def layout_grid(view: CalendarView, mode: ViewMode, available: QSizeF) -> GridGeometry:
+def week_gutter(sizes: TextSizes) -> float:
+    if sizes.widest_name is None:
+        return WEEK_GUTTER_WIDTH
+    return min(WEEK_MAX_GUTTER, max(WEEK_MIN_GUTTER, math.ceil(sizes.widest_name + NAME_PADDING)))
+
+
+def layout_grid(
+    view: CalendarView, mode: ViewMode, available: QSizeF, sizes: TextSizes | None = None
+) -> GridGeometry:
     """Lanes, bands and block rectangles for `view` filling at least `available` (the
-    viewport)."""
+    viewport), with room for texts of `sizes`."""
+    sizes = sizes or TextSizes()
     zone = ZoneInfo(view.office_time_zone)
     span = _span(view, mode)
     span_minutes = span[1] - span[0]
@@ -281,22 +337,32 @@ def layout_grid(view: CalendarView, mode: ViewMode, available: QSizeF) -> GridGe
             band.lanes.append(_lane(resource, day, rect, True, span, hours))
     else:
         days = len(view.days)
-        day_width = max(WEEK_MIN_DAY_WIDTH, (available.width() - WEEK_GUTTER_WIDTH) / days)
+        gutter = week_gutter(sizes)
+        day_width = max(WEEK_MIN_DAY_WIDTH, (available.width() - gutter) / days)
         row = max(WEEK_MIN_ROW_HEIGHT, (available.height() - HEADER_HEIGHT - 1) / count)
-        size = QSizeF(WEEK_GUTTER_WIDTH + day_width * days, HEADER_HEIGHT + row * len(resources))
+        size = QSizeF(gutter + day_width * days, HEADER_HEIGHT + row * len(resources))
         for r_index, resource in enumerate(resources):
             top = HEADER_HEIGHT + r_index * row
             band = PaintBand(top, top + row)
             bands.append(band)
             for d_index, day in enumerate(view.days):
-                rect = QRectF(WEEK_GUTTER_WIDTH + d_index * day_width, top, day_width, row)
+                rect = QRectF(gutter + d_index * day_width, top, day_width, row)
                 hours = view.hours.get((resource.resource_id, day), ())
                 band.lanes.append(_lane(resource, day, rect, False, span, hours))
     for band in bands:
         lanes.extend(band.lanes)
     geometry = GridGeometry(mode, size, span, lanes, zone, view, QSizeF(available), bands)
     _place_blocks(geometry, view)
-    geometry.time_lines = _time_lines(geometry)
+    if mode is ViewMode.WEEK and geometry.bands:
+        step = _label_step(geometry, sizes.hour_label)
+        geometry.time_lines = _week_time_lines(geometry, step)
+        _hour_scale(geometry, step, sizes.hour_label)
+        today = view.now.astimezone(zone).date()
+        cell = next((lane.rect for lane in geometry.bands[0].lanes if lane.day == today), None)
+        if cell is not None:
+            geometry.today_column = QRectF(cell.left(), 0, cell.width(), geometry.bands[-1].bottom)
+    else:
+        geometry.time_lines = _day_time_lines(geometry)
     return geometry
 
 
@@ -395,6 +461,7 @@ def _fill_bands(
     them and win clicks), and each rectangle into its band's groups."""
     withdrawn: list[int] = []
     active: list[int] = []
+    upright_text = geometry.mode is ViewMode.WEEK  # narrow, tall week blocks: text upright
     for index, block in enumerate(blocks):
         (active if block.status in ACTIVE_STATUSES else withdrawn).append(index)
     order = withdrawn + active
@@ -410,28 +477,72 @@ def _fill_bands(
             band.late.append(rect.adjusted(1, 1, -1, -1))
         elif block.unconfirmed:
             band.unconfirmed.append(rect.adjusted(1, 1, -1, -1))
-        if rect.width() >= TEXT_MIN_WIDTH:
+        width, height = rect.width(), rect.height()
+        if width >= TEXT_MIN_WIDTH or (
+            upright_text and height >= TEXT_MIN_WIDTH and width >= TEXT_MIN_THICKNESS
+        ):
             band.texts.append(BlockPlace(block, rect))
 
 
-def _time_lines(geometry: GridGeometry) -> list[QLineF]:
+def _day_time_lines(geometry: GridGeometry) -> list[QLineF]:
     first, last = geometry.span
     if not geometry.lanes:
         return []
-    if geometry.mode is ViewMode.DAY:
-        lane = geometry.lanes[0]
-        width = geometry.size.width()
-        return [
-            QLineF(0, y, width, y)
-            for y in (geometry.position_of(lane, m) for m in range(first, last + 1, 60))
-        ]
-    hour_width = geometry.lanes[0].axis_length / max(1, (last - first) / 60)
-    step = 60 if hour_width >= 14 else 180
+    lane = geometry.lanes[0]
+    width = geometry.size.width()
+    return [
+        QLineF(0, y, width, y)
+        for y in (geometry.position_of(lane, m) for m in range(first, last + 1, 60))
+    ]
+
+
+def _hour_width(geometry: GridGeometry) -> float:
+    return geometry.lanes[0].axis_length / max(1.0, geometry.span_minutes / 60)
+
+
+def _label_step(geometry: GridGeometry, label_width: float) -> int:
+    """Minutes between the hour scale's labels: the shortest step whose labels do not touch,
+    the first one included (it is kept inside the cell, half a label right of its mark)."""
+    hour_width = _hour_width(geometry)
+    room = 1.5 * label_width + HOUR_LABEL_GAP
+    hours = next((h for h in HOUR_STEPS if h * hour_width >= room), HOUR_STEPS[-1])
+    return hours * 60
+
+
+def _scale_minutes(first: int, last: int, step: int) -> range:
+    """Every `step` from the span's start (10:00, 13:00, 16:00…): the first label tells
+    where a day's cell begins."""
+    return range(first, last + 1, step)
+
+
+def _week_time_lines(geometry: GridGeometry, label_step: int) -> list[QLineF]:
+    first, last = geometry.span
+    step = 60 if _hour_width(geometry) >= 14 else label_step
     # The rows of a day's column touch: one line down the whole column per hour.
     top, bottom = geometry.bands[0].top, geometry.bands[-1].bottom
     lines = []
     for lane in geometry.bands[0].lanes:
-        for minute in range(first + step, last, step):
+        for minute in _scale_minutes(first + step, last - 1, step):
             x = geometry.position_of(lane, minute)
             lines.append(QLineF(x, top, x, bottom))
     return lines
+
+
+def _hour_scale(geometry: GridGeometry, step: int, label_width: float) -> None:
+    """Each day's hour labels, centred on their marks but kept inside the day's header; a
+    label that would touch the previous one is left out (only at the span's ends)."""
+    first, last = geometry.span
+    top = WEEK_DAY_LABEL_HEIGHT
+    height = HEADER_HEIGHT - HOUR_TICK - top
+    for lane in geometry.bands[0].lanes:
+        left_edge, right_edge = lane.rect.left() + 1, lane.rect.right() - 1
+        previous_right = -math.inf
+        for minute in _scale_minutes(first, last, step):
+            x = geometry.position_of(lane, minute)
+            geometry.hour_ticks.append(QLineF(x, HEADER_HEIGHT - HOUR_TICK, x, HEADER_HEIGHT))
+            left = min(max(x - label_width / 2, left_edge), right_edge - label_width)
+            if left < left_edge or left < previous_right + HOUR_LABEL_GAP / 2:
+                continue
+            previous_right = left + label_width
+            text = f"{minute // 60:02d}:{minute % 60:02d}"
+            geometry.hour_labels.append(HourLabel(QRectF(left, top, label_width, height), text))

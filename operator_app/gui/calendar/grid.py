@@ -3,14 +3,18 @@ for details and drag to another time or resource.
 
 Painting is one pass over the rectangles `geometry.layout_grid` computed when the data or the
 size changed (the page computes it off the UI thread with the data); blocks are filled grouped
-by colour, only the bands (rows) the paint event exposes are drawn, and elided names are
-remembered. The sheet emits `moveRequested` on a drop and leaves asking and moving to the page.
+by colour, only the bands (rows) the paint event exposes are drawn, the three fonts (the
+widget's, a bold one and a small one for the hour scale and week blocks) are made once per
+font, and elided texts are remembered. The sheet emits `moveRequested` on a drop and leaves
+asking and moving to the page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from PySide6.QtCore import (
     QDate,
@@ -27,7 +31,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QFontMetrics,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -41,10 +47,13 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QToolTip, QWidget
 from operator_app.core.calendar.views import ACTIVE_STATUSES, VISIT_STATUSES, CalendarView
 from operator_app.gui.calendar.geometry import (
     HEADER_HEIGHT,
+    TEXT_MIN_WIDTH,
+    WEEK_DAY_LABEL_HEIGHT,
     BlockPlace,
     DropTarget,
     GridGeometry,
     PaintBand,
+    TextSizes,
     ViewMode,
     layout_grid,
 )
@@ -52,10 +61,11 @@ from operator_app.gui.calendar.texts import (
     LATE_OUTLINE,
     UNCONFIRMED_OUTLINE,
     block_tooltip,
+    short_client_name,
     status_color,
 )
 
-__all__ = ["CalendarGrid", "GridScrollArea", "Highlight"]
+__all__ = ["CalendarGrid", "GridScrollArea", "Highlight", "small_font", "text_sizes"]
 
 OFF_HOURS = QColor("#eceef1")
 WORKING = QColor("#ffffff")
@@ -65,7 +75,12 @@ HEADER = QColor("#f6f7f9")
 NOW_LINE = QColor("#d93025")
 TEXT = QColor("#1f1f1f")
 BLOCK_TEXT = QColor("#ffffff")
+TODAY_TINT = QColor(26, 115, 232, 22)
+TODAY_HEADER = QColor("#dce8fc")
+TODAY_TEXT = QColor("#174ea6")
+SCALE_TEXT = QColor("#5f6368")
 FADED_ALPHA = 60
+SMALL_FONT_SCALE = 0.85
 # Withdrawn and finished visits first, so active ones are painted over them.
 PAINT_ORDER = tuple(sorted(VISIT_STATUSES, key=lambda status: status in ACTIVE_STATUSES))
 ELIDED_CACHE_LIMIT = 20_000
@@ -74,6 +89,33 @@ ELIDED_CACHE_LIMIT = 20_000
 class Highlight:
     UNCONFIRMED = "unconfirmed"
     LATE = "late"
+
+
+def small_font(font: QFont) -> QFont:
+    """The hour scale's and the week blocks' font: a little smaller than the sheet's."""
+    small = QFont(font)
+    if font.pointSizeF() > 0:
+        small.setPointSizeF(font.pointSizeF() * SMALL_FONT_SCALE)
+    else:
+        small.setPixelSize(max(8, round(font.pixelSize() * SMALL_FONT_SCALE)))
+    return small
+
+
+def text_sizes(font: QFont, names: Iterable[str]) -> TextSizes:
+    """What the layout needs to know of the sheet's texts in `font`. Value types only, so the
+    page's worker measures with its own copy of the font."""
+    metrics = QFontMetricsF(font)
+    widest = max((metrics.horizontalAdvance(name) for name in names), default=None)
+    hour = QFontMetricsF(small_font(font)).horizontalAdvance("00:00") + 4
+    return TextSizes(widest_name=widest, hour_label=hour)
+
+
+class _Fonts(NamedTuple):
+    key: str
+    metrics: QFontMetrics
+    bold: QFont
+    small: QFont
+    small_metrics: QFontMetrics
 
 
 class CalendarGrid(QWidget):
@@ -93,8 +135,8 @@ class CalendarGrid(QWidget):
         self._press: tuple[QPointF, BlockPlace, float] | None = None
         self._dragging = False
         self._drop: DropTarget | None = None
-        self._elided: dict[tuple[str, int], str] = {}
-        self._elided_font = ""
+        self._elided: dict[tuple[str, int, bool], str] = {}
+        self._font_set: _Fonts | None = None
 
     # --- data and layout ----------------------------------------------------------------------
 
@@ -155,7 +197,8 @@ class CalendarGrid(QWidget):
             self.resize(self._available.toSize())
             self.update()
         else:
-            self._show_geometry(layout_grid(self._view, self._mode, self._available))
+            sizes = text_sizes(self.font(), (r.name for r in self._view.resources))
+            self._show_geometry(layout_grid(self._view, self._mode, self._available, sizes))
 
     def _show_geometry(self, geometry: GridGeometry) -> None:
         self._geometry = geometry
@@ -199,6 +242,9 @@ class CalendarGrid(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(WORKING)
         painter.drawRects([rect for lane in lanes for rect in lane.work_rects])
+        if geometry.today_column is not None:
+            painter.setBrush(TODAY_TINT)
+            painter.drawRect(geometry.today_column)
         self._paint_time_lines(painter, geometry, exposed)
         painter.setPen(QPen(STRONG_LINE, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -257,8 +303,8 @@ class CalendarGrid(QWidget):
             p for p in self._geometry.places if p.rect.bottom() >= top and p.rect.top() <= bottom
         ]
 
-    def _elide(self, metrics: QFontMetrics, text: str, width: int) -> str:
-        key = (text, width)
+    def _elide(self, metrics: QFontMetrics, text: str, width: int, small: bool = False) -> str:
+        key = (text, width, small)
         elided = self._elided.get(key)
         if elided is None:
             if len(self._elided) > ELIDED_CACHE_LIMIT:
@@ -267,30 +313,89 @@ class CalendarGrid(QWidget):
             self._elided[key] = elided
         return elided
 
-    def _metrics(self) -> QFontMetrics:
-        """The font's metrics; the remembered elided texts are for this font only."""
+    def _fonts(self) -> _Fonts:
+        """The fonts of the sheet, made once per widget font; the remembered elided texts are
+        for these fonts only."""
         font = self.font()
-        if font.key() != self._elided_font:
+        fonts = self._font_set
+        if fonts is None or fonts.key != font.key():
             self._elided.clear()
-            self._elided_font = font.key()
-        return QFontMetrics(font)
+            bold = QFont(font)
+            bold.setBold(True)
+            small = small_font(font)
+            fonts = _Fonts(font.key(), QFontMetrics(font), bold, small, QFontMetrics(small))
+            self._font_set = fonts
+        return fonts
+
+    def _two_lines(self, metrics: QFontMetrics, text: str, width: int) -> str:
+        """`text` wrapped at a space onto at most two lines of `width`, the second elided."""
+        key = ("\n" + text, width, False)
+        wrapped = self._elided.get(key)
+        if wrapped is None:
+            words = text.split()
+            first = ""
+            while words:
+                candidate = f"{first} {words[0]}" if first else words[0]
+                if metrics.horizontalAdvance(candidate) > width:
+                    break
+                first = candidate
+                words.pop(0)
+            if not first:  # one long word: cut it where it stops fitting
+                wrapped = self._elide(metrics, text, width)
+            elif not words:
+                wrapped = first
+            else:
+                wrapped = first + "\n" + self._elide(metrics, " ".join(words), width)
+            self._elided[key] = wrapped
+        return wrapped
 
     def _paint_block_texts(self, painter: QPainter, places: list[BlockPlace]) -> None:
         if not places:
             return
-        metrics = self._metrics()
-        line = metrics.height()
         painter.setPen(BLOCK_TEXT)
+        if self._mode is ViewMode.WEEK:
+            self._paint_week_block_texts(painter, places)
+            return
+        metrics = self._fonts().metrics
+        line = metrics.height()
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        day_mode = self._mode is ViewMode.DAY
         for block, rect in places:
             if rect.height() < line:
                 continue
-            text = block.client_name
-            if day_mode:
-                text = "{} {}".format(block.local_start().strftime("%H:%M"), text)
+            text = "{} {}".format(block.local_start().strftime("%H:%M"), block.client_name)
             inner = rect.adjusted(4, 1, -3, -1)
             painter.drawText(inner, align, self._elide(metrics, text, int(inner.width())))
+
+    def _paint_week_block_texts(self, painter: QPainter, places: list[BlockPlace]) -> None:
+        """The start and the client's surname, in the small font: across a wide block (on two
+        lines when it is tall enough), upright along a narrow tall one, none in a small one."""
+        fonts = self._fonts()
+        metrics = fonts.small_metrics
+        line = metrics.height()
+        painter.setFont(fonts.small)
+        left_top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        left_middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        for block, rect in places:
+            width, height = rect.width(), rect.height()
+            start = block.local_start().strftime("%H:%M")
+            name = short_client_name(block.client_name)
+            if width >= TEXT_MIN_WIDTH and height >= line:
+                inner = rect.adjusted(3, 1, -2, -1)
+                room = int(inner.width())
+                if height >= 2 * line + 2 and name:
+                    text = start + "\n" + self._elide(metrics, name, room, small=True)
+                else:
+                    text = self._elide(metrics, f"{start} {name}".strip(), room, small=True)
+                painter.drawText(inner, left_top, text)
+            elif height >= TEXT_MIN_WIDTH and width >= line:
+                room = int(height) - 6
+                text = self._elide(metrics, f"{start} {name}".strip(), room, small=True)
+                painter.save()
+                painter.translate(rect.left(), rect.bottom())
+                painter.rotate(-90)
+                painter.drawText(QRectF(3, 0, room, width), left_middle, text)
+                painter.restore()
+        painter.setFont(self.font())
 
     def _paint_now(self, painter: QPainter, geometry: GridGeometry) -> None:
         assert self._view is not None
@@ -311,13 +416,13 @@ class CalendarGrid(QWidget):
 
     def _paint_headers(self, painter: QPainter, geometry: GridGeometry, exposed: QRectF) -> None:
         assert self._view is not None
-        metrics = self._metrics()
+        fonts = self._fonts()
+        metrics = fonts.metrics
         width, height = geometry.size.width(), geometry.size.height()
+        gutter = geometry.gutter
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(HEADER)
         painter.drawRect(QRectF(0, 0, width, HEADER_HEIGHT))
-        first_lane = geometry.lanes[0] if geometry.lanes else None
-        gutter = first_lane.rect.left() if first_lane else 0.0
         painter.drawRect(QRectF(0, HEADER_HEIGHT, gutter, height - HEADER_HEIGHT))
         painter.setPen(TEXT)
         align = Qt.AlignmentFlag.AlignCenter
@@ -325,6 +430,7 @@ class CalendarGrid(QWidget):
             for lane in geometry.lanes:
                 r = QRectF(lane.rect.left() + 2, 0, lane.rect.width() - 4, HEADER_HEIGHT)
                 painter.drawText(r, align, self._elide(metrics, lane.resource.name, int(r.width())))
+            first_lane = geometry.lanes[0] if geometry.lanes else None
             if first_lane is not None:
                 for minute in range(geometry.span[0], geometry.span[1], 60):
                     y = geometry.position_of(first_lane, minute)
@@ -335,21 +441,51 @@ class CalendarGrid(QWidget):
                         label,
                     )
             return
-        locale = QLocale()
+        self._paint_week_names(painter, geometry, exposed, metrics)
+        self._paint_week_days(painter, geometry, fonts)
+
+    def _paint_week_names(
+        self, painter: QPainter, geometry: GridGeometry, exposed: QRectF, metrics: QFontMetrics
+    ) -> None:
+        """Each row's resource name, on two lines when it is too long for one and the row has
+        room for two; elided otherwise (the full name is in the tooltip)."""
+        two_lines = 2 * metrics.lineSpacing() + 2
         for band in geometry.bands_in(exposed.top(), exposed.bottom()):
-            lane = band.lanes[0]
-            r = QRectF(6, band.top, gutter - 10, band.bottom - band.top)
-            painter.drawText(
-                r,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                self._elide(metrics, lane.resource.name, int(r.width())),
-            )
-        for lane in geometry.lanes[: len(self._view.days)]:
+            name = band.lanes[0].resource.name
+            r = QRectF(6, band.top, geometry.gutter - 10, band.bottom - band.top)
+            room = int(r.width())
+            if r.height() >= two_lines and metrics.horizontalAdvance(name) > room:
+                text = self._two_lines(metrics, name, room)
+            else:
+                text = self._elide(metrics, name, room)
+            painter.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _paint_week_days(self, painter: QPainter, geometry: GridGeometry, fonts: _Fonts) -> None:
+        """The days' names (today's bold on a tint) and under them the hour scale."""
+        assert self._view is not None
+        today = geometry.today_column
+        if today is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(TODAY_HEADER)
+            painter.drawRect(QRectF(today.left(), 0, today.width(), HEADER_HEIGHT))
+        locale = QLocale()
+        for lane in geometry.bands[0].lanes if geometry.bands else ():
             qdate = QDate(lane.day.year, lane.day.month, lane.day.day)
-            label = locale.toString(qdate, "ddd d MMM")
+            is_today = today is not None and lane.rect.left() == today.left()
+            painter.setFont(fonts.bold if is_today else self.font())
+            painter.setPen(TODAY_TEXT if is_today else TEXT)
             painter.drawText(
-                QRectF(lane.rect.left(), 0, lane.rect.width(), HEADER_HEIGHT), align, label
+                QRectF(lane.rect.left(), 2, lane.rect.width(), WEEK_DAY_LABEL_HEIGHT - 2),
+                Qt.AlignmentFlag.AlignCenter,
+                locale.toString(qdate, "ddd d MMM"),
             )
+        painter.setPen(QPen(STRONG_LINE, 1))
+        painter.drawLines(geometry.hour_ticks)
+        painter.setFont(fonts.small)
+        painter.setPen(SCALE_TEXT)
+        for rect, text in geometry.hour_labels:
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(self.font())
 
     def _paint_ghost(self, painter: QPainter, geometry: GridGeometry) -> None:
         assert self._drop is not None and self._press is not None
@@ -377,18 +513,23 @@ class CalendarGrid(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            place = self._geometry.place_at(QPointF(event.pos())) if self._geometry else None
-            if place is None:
+            text = self.tooltip_at(event.pos())
+            if text is None:
                 QToolTip.hideText()
                 event.ignore()
             else:
-                QToolTip.showText(event.globalPos(), block_tooltip(place.block), self)
+                QToolTip.showText(event.globalPos(), text, self)
             return True
         return super().event(event)
 
     def tooltip_at(self, point: QPoint) -> str | None:
-        place = self._geometry.place_at(QPointF(point)) if self._geometry else None
-        return block_tooltip(place.block) if place else None
+        """A visit's details, or the full name of the resource whose name is there."""
+        if self._geometry is None:
+            return None
+        place = self._geometry.place_at(QPointF(point))
+        if place is not None:
+            return block_tooltip(place.block)
+        return self._geometry.resource_name_at(QPointF(point))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         place = self._geometry.place_at(event.position()) if self._geometry else None

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QSizeF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -37,7 +37,7 @@ from operator_app.core.errors import OperatorAppError
 from operator_app.core.messaging.outbox import Outbox
 from operator_app.gui.calendar.details import VisitDetailsDialog
 from operator_app.gui.calendar.geometry import GridGeometry, ViewMode, layout_grid
-from operator_app.gui.calendar.grid import CalendarGrid, GridScrollArea, Highlight
+from operator_app.gui.calendar.grid import CalendarGrid, GridScrollArea, Highlight, text_sizes
 from operator_app.gui.calendar.texts import (
     LATE_OUTLINE,
     UNCONFIRMED_OUTLINE,
@@ -297,8 +297,12 @@ class CalendarPage(QWidget):
         return self._office_id
 
     def set_mode(self, mode: ViewMode) -> None:
+        """Day shows a day of the week that was shown (today, else its Monday); week shows the
+        week of the day that was shown."""
         if mode is self._mode:
             return
+        if mode is ViewMode.DAY:
+            self._anchor = self._day_of_shown_week()
         self._mode = mode
         (self.day_button if mode is ViewMode.DAY else self.week_button).setChecked(True)
         self.refresh()
@@ -329,6 +333,12 @@ class CalendarPage(QWidget):
         step = 1 if self._mode is ViewMode.DAY else 7
         self._anchor = self._current_day() + dt.timedelta(days=direction * step)
         self.refresh()
+
+    def _day_of_shown_week(self) -> dt.date | None:
+        """None (today) when today is in the week shown, else that week's Monday."""
+        monday = week_start_of(self._current_day())
+        today = _today(self._offices, self._office_id, self._clock())
+        return None if monday <= today < monday + dt.timedelta(days=7) else monday
 
     def _current_day(self) -> dt.date:
         if self._anchor is not None:
@@ -377,6 +387,7 @@ class CalendarPage(QWidget):
         user_id = self._context.actor.user_id
         # Laid out in the worker too, so the UI thread only paints the week.
         available = QSizeF(self.sheet_area.viewport().size())
+        font = QFont(self.grid.font())  # the worker measures the texts with its own copy
 
         def work() -> _Loaded:
             now = clock()
@@ -390,7 +401,8 @@ class CalendarPage(QWidget):
                 view = service.day(office.office_id, day, resource_ids=ids, now=now)
             else:
                 view = service.week(office.office_id, week_start_of(day), resource_ids=ids, now=now)
-            return _Loaded(offices, view, layout_grid(view, mode, available))
+            sizes = text_sizes(font, (r.name for r in view.resources))
+            return _Loaded(offices, view, layout_grid(view, mode, available, sizes))
 
         self._load_task = run_in_background(self, work, self._loaded, self._load_failed)
 

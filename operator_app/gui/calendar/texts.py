@@ -63,6 +63,13 @@ def ordered_statuses() -> tuple[str, ...]:
     return VISIT_STATUSES
 
 
+def short_client_name(full_name: str) -> str:
+    """What fits on a small visit block: the surname of a full "Surname Name Patronymic" (the
+    usual order in Russian lists), else the name as written (its order is unknown)."""
+    words = full_name.split()
+    return words[0] if len(words) >= 3 else " ".join(words)
+
+
 def block_tooltip(block: VisitBlock) -> str:
     start, end = block.local_start(), block.local_end()
     lines = [
