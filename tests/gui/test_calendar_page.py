@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -475,3 +477,52 @@ def test_week_shows_the_hour_scale_today_and_whole_names(
     tooltip = page.grid.tooltip_at(QPoint(10, int((boris.top + boris.bottom) / 2)))
     assert tooltip == "Борис Смирнов — старший кредитный эксперт по ипотеке"
     page.grid.grab()  # paints the scale, today's header and the wrapped name
+
+
+def test_one_visit_and_the_shown_week_save_as_ics_files(
+    qtbot: QtBot, page: CalendarPage, office: Office, tmp_path: Path
+) -> None:
+    lead = office.client("Иван Петров", "+79161234567")
+    visit = book_visit(office.db, lead, office.anna, moscow(24, 10))
+    other = book_visit(
+        office.db, office.client("Мария Соколова", "+79161230000"), office.boris, moscow(26, 15)
+    )
+    reload(qtbot, page)
+    center = page.grid.block_center(visit)
+    assert center is not None
+    QTest.mouseDClick(page.grid, Qt.MouseButton.LeftButton, pos=center)
+    qtbot.waitUntil(lambda: page.details_dialog is not None)
+    dialog = page.details_dialog
+    assert dialog is not None
+
+    asked: list[str] = []
+    one = tmp_path / "one.ics"
+    page.ics.ask_path = lambda suggested: asked.append(suggested) or str(one)
+    dialog.ics_button.click()
+    qtbot.waitUntil(lambda: not page.ics.is_busy() and one.exists())
+    assert asked == [f"visit-{visit}.ics"]
+    events = Calendar.from_ical(one.read_bytes()).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == [f"visit-{visit}@operator-app"]
+    assert "Иван Петров" in str(events[0]["SUMMARY"])
+    assert "1 visit(s) saved to" in page.notice.text()
+    dialog.reject()
+
+    week = tmp_path / "week.ics"
+    page.ics.ask_path = lambda _suggested: str(week)
+    page.ics_button.click()
+    qtbot.waitUntil(lambda: not page.ics.is_busy() and week.exists())
+    uids = {str(e["UID"]) for e in Calendar.from_ical(week.read_bytes()).walk("VEVENT")}
+    assert uids == {f"visit-{visit}@operator-app", f"visit-{other}@operator-app"}
+
+    page.ics.ask_path = lambda _suggested: None  # the person closed the file dialog
+    page.ics_button.click()
+    assert not page.ics.is_busy()
+
+
+def test_a_file_that_cannot_be_written_is_reported(
+    qtbot: QtBot, page: CalendarPage, tmp_path: Path
+) -> None:
+    page.ics.ask_path = lambda _suggested: str(tmp_path / "missing" / "folder" / "week.ics")
+    page.ics_button.click()
+    qtbot.waitUntil(lambda: not page.ics.is_busy() and page.error.isVisible())
+    assert "could not be written" in page.error.text()

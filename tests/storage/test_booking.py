@@ -22,7 +22,7 @@ from operator_app.core.calendar.preferences import TimeWindow
 from operator_app.core.errors import NotFound, PermissionDenied, ValidationFailed
 from operator_app.core.roles import Role
 from operator_app.storage.database import Database
-from operator_app.storage.models import AuditEntry, ClientPreferences, Lead, Task, Visit
+from operator_app.storage.models import AuditEntry, ClientPreferences, Lead, Slot, Task, Visit
 from operator_app.storage.repositories.call_queries import write_session
 from tests.support.calendar_data import (
     MONDAY,
@@ -191,6 +191,29 @@ def test_booked_slot_leaves_suggestions_and_holidays_are_skipped(db: Database) -
         moscow(MONDAY, 10),
         moscow(MONDAY, 11),
         moscow(MONDAY + dt.timedelta(days=14), 9),
+    ]
+
+
+def test_seats_taken_weeks_ahead_are_read_for_the_suggestions(db: Database) -> None:
+    # Every Monday morning slot of the next three weeks full, the fourth week's 10:00 with
+    # one seat of three left: the search reads seats well past its first read.
+    s = setup(db, capacity=3)
+    with_preferences(s)
+    with db.session() as session:
+        for week in range(4):
+            for hour in (9, 10, 11):
+                session.add(
+                    Slot(
+                        resource_id=s.desk,
+                        starts_at=moscow(MONDAY + dt.timedelta(days=7 * week), hour),
+                        capacity=3,
+                        booked=2 if (week, hour) == (3, 10) else 3,
+                    )
+                )
+    found = s.service.suggest(s.lead, office_id=s.office, limit=2, now=NOW)
+    assert [(o.starts_at, o.free_seats) for o in found] == [
+        (moscow(MONDAY + dt.timedelta(days=21), 10), 1),
+        (moscow(MONDAY + dt.timedelta(days=28), 9), 3),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from operator_app.core.calendar.preferences import TimeWindow
 from operator_app.core.calendar.slots import (
@@ -283,3 +283,35 @@ def test_search_across_fifty_resources_finds_the_soonest_in_narrow_windows() -> 
     for option in found:
         local = option.client_local
         assert local.weekday() == 3 and T(18) <= local.time() and local.time() <= T(19)
+
+
+def test_ahead_is_told_every_start_before_it_is_looked_up() -> None:
+    cals = [calendar(1, capacity=2), calendar(2, zone="Asia/Vladivostok")]
+    booked = {
+        (cal.resource_id, starts): 1
+        for cal in cals
+        for starts, _ in layout_slots(cal, MONDAY, MONDAY + dt.timedelta(days=92))
+    }
+    told: list[set[dt.datetime]] = []
+
+    class Lazy(Mapping[tuple[int, dt.datetime], int]):
+        def __getitem__(self, key: tuple[int, dt.datetime]) -> int:
+            assert any(key[1] in starts for starts in told), key
+            return booked[key]
+
+        def __iter__(self) -> Iterator[tuple[int, dt.datetime]]:
+            return iter(booked)
+
+        def __len__(self) -> int:
+            return len(booked)
+
+    lazy = Lazy()
+    windows = (TimeWindow(0, T(9), T(12)), TimeWindow(3, T(14), T(18)))
+    expected = free_slots(cals, booked, windows, "Europe/Moscow", AFTER, 40)
+    found = free_slots(
+        cals, lazy, windows, "Europe/Moscow", AFTER, 40, ahead=lambda s: told.append(set(s))
+    )
+    assert found == expected
+    assert len(found) == 40
+    assert {(o.resource_id, o.free_seats) for o in found} == {(1, 1)}  # 2 seats, 1 taken
+    assert len(told) >= 2  # a few days at a time, not the whole horizon at once

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from sqlalchemy.orm import Session
 
@@ -59,6 +59,8 @@ __all__ = [
 AUDIT_ENTITY = "visit"
 CANCELLED_BY = ("client", "us")
 FALLBACK_ZONE = "Europe/Moscow"
+
+_T = TypeVar("_T")
 
 
 class BookingRefusal(StrEnum):
@@ -164,32 +166,37 @@ def build_calendars(
 
 
 class _BookedSeats(Mapping[tuple[int, dt.datetime], int]):
-    """Seats taken per (resource, slot start), read as the search reaches them: a day first,
-    then twice as many days each time. The soonest free slots are usually close, and a busy
-    calendar holds thousands of booked slots the search need not read."""
+    """Seats taken per (resource, slot start), read as the search reaches them: free_slots
+    announces the starts that suit the client a few days at a time (`expect`) and only
+    those slots are read. A busy calendar holds thousands of booked slots the search need
+    not read, most of them at hours the client cannot come."""
 
-    FIRST_CHUNK = dt.timedelta(days=1)
-
-    def __init__(self, session: Session, resource_ids: Sequence[int], since: dt.datetime) -> None:
+    def __init__(self, session: Session, resource_ids: Sequence[int]) -> None:
         self._session = session
         self._resource_ids = resource_ids
-        self._since = since
-        self._loaded_until = since
-        self._chunk = self.FIRST_CHUNK
+        self._loaded: set[dt.datetime] = set()
         self._counts: dict[tuple[int, dt.datetime], int] = {}
 
+    def expect(self, starts: Collection[dt.datetime]) -> None:
+        """Read the seats taken at these starts (those not read yet)."""
+        missing = [starts_at for starts_at in starts if starts_at not in self._loaded]
+        if missing:
+            self._counts.update(q.booked_counts(self._session, self._resource_ids, missing))
+            self._loaded.update(missing)
+
     def __getitem__(self, key: tuple[int, dt.datetime]) -> int:
-        starts_at = key[1]
-        if starts_at < self._since:
-            raise KeyError(key)  # the search never asks for these
-        while starts_at >= self._loaded_until:
-            until = max(self._loaded_until + self._chunk, starts_at + dt.timedelta(seconds=1))
-            self._counts.update(
-                q.booked_counts(self._session, self._resource_ids, self._loaded_until, until)
-            )
-            self._loaded_until = until
-            self._chunk *= 2
+        self.expect((key[1],))
         return self._counts[key]
+
+    @overload
+    def get(self, key: tuple[int, dt.datetime], /) -> int | None: ...
+    @overload
+    def get(self, key: tuple[int, dt.datetime], /, default: int | _T) -> int | _T: ...
+    def get(self, key: tuple[int, dt.datetime], /, default: object = None) -> object:
+        # Mapping.get would go through __getitem__ and a KeyError for every free slot.
+        if key[1] not in self._loaded:
+            self.expect((key[1],))
+        return self._counts.get(key, default)
 
     def __iter__(self) -> Iterator[tuple[int, dt.datetime]]:
         return iter(self._counts)
@@ -265,7 +272,7 @@ def _check_slot(
 
 
 def _take(session: Session, resource: q.ResourceRow, starts_at: dt.datetime) -> int:
-    slot_id = q.ensure_slot(session, resource.resource_id, starts_at, resource.capacity)
+    slot_id = q.ensure_slot(session, resource.resource_id, starts_at)
     if not q.take_seat(session, slot_id):
         raise _SlotFull
     return slot_id
@@ -429,9 +436,18 @@ class BookingService:
         if not resources:
             return []
         cals = build_calendars(session, resources, after.date() - dt.timedelta(days=1))
-        booked = _BookedSeats(session, [r.resource_id for r in resources], after)
+        booked = _BookedSeats(session, [r.resource_id for r in resources])
         zone = client.zone or resources[0].office_time_zone
-        return free_slots(cals, booked, client.windows, zone, after, limit, exclude=exclude)
+        return free_slots(
+            cals,
+            booked,
+            client.windows,
+            zone,
+            after,
+            limit,
+            exclude=exclude,
+            ahead=booked.expect,
+        )
 
     def _next_best(
         self, lead_id: int, resource_id: int, starts_at: dt.datetime, now: dt.datetime
@@ -575,7 +591,7 @@ class BookingService:
         ends_at: dt.datetime,
         now: dt.datetime,
     ) -> int:
-        new_slot = q.ensure_slot(session, resource.resource_id, starts_at, resource.capacity)
+        new_slot = q.ensure_slot(session, resource.resource_id, starts_at)
         old_slot = old.slot_id or q.slot_id(session, old.resource_id, old.starts_at)
         # Seats are locked in slot id order: two visits swapping slots cannot deadlock.
         freed = False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from operator_app.core.calendar.preferences import TimeWindow
@@ -29,6 +29,12 @@ __all__ = [
 
 DEFAULT_HORIZON_DAYS = 92
 """How far ahead free_slots looks before giving up: about a quarter."""
+
+FIRST_AHEAD_STARTS = 32
+MAX_AHEAD_STARTS = 512
+"""free_slots announces whole days until it has this many starts (the first time; twice as
+many each time after, up to the most), so narrow client hours are read in one go and wide
+ones a day or two at a time."""
 
 Interval = tuple[dt.time, dt.time]
 
@@ -118,23 +124,34 @@ def _to_utc(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
     return moment
 
 
-def _day_starts(
+def _day_intervals(
     cal: ResourceCalendar, weekly: Mapping[int, tuple[Interval, ...]], day: dt.date
-) -> Iterator[dt.datetime]:
-    """The wall-clock starts of the day's slots, in order."""
+) -> tuple[Interval, ...]:
     intervals = cal.exceptions.get(day)
-    if intervals is None:
-        intervals = weekly.get(day.weekday(), ())
-    length = dt.timedelta(minutes=cal.slot_minutes)
-    step = dt.timedelta(minutes=cal.slot_minutes + cal.buffer_minutes)
-    if cal.slot_minutes <= 0:
+    return weekly.get(day.weekday(), ()) if intervals is None else intervals
+
+
+def _wall_starts(
+    intervals: tuple[Interval, ...], day: dt.date, slot_minutes: int, buffer_minutes: int
+) -> Iterator[dt.datetime]:
+    """The wall-clock starts of a day's slots with these working intervals, in order."""
+    if slot_minutes <= 0:
         return
+    length = dt.timedelta(minutes=slot_minutes)
+    step = dt.timedelta(minutes=slot_minutes + buffer_minutes)
     for starts, ends in intervals:
         wall = dt.datetime.combine(day, starts)
         close = dt.datetime.combine(day + dt.timedelta(days=1) if ends == dt.time(0) else day, ends)
         while wall + length <= close:
             yield wall
             wall += step
+
+
+def _day_starts(
+    cal: ResourceCalendar, weekly: Mapping[int, tuple[Interval, ...]], day: dt.date
+) -> Iterator[dt.datetime]:
+    """The wall-clock starts of the day's slots, in order."""
+    return _wall_starts(_day_intervals(cal, weekly, day), day, cal.slot_minutes, cal.buffer_minutes)
 
 
 def layout_slots(
@@ -203,40 +220,55 @@ def free_slots(
     *,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     exclude: Iterable[tuple[int, dt.datetime]] = (),
+    ahead: Callable[[Collection[dt.datetime]], None] | None = None,
 ) -> list[SlotOption]:
     """Up to `limit` free slots starting at or after `after`, soonest first (ties by resource
     id), each wholly inside one of the client's `windows` in `client_zone` (no windows: any
     time suits). `booked` maps (resource_id, starts_at UTC) to seats taken. Lays out one
     office-local day at a time for all resources and stops as soon as no later day can
-    give an earlier slot, looking at most `horizon_days` ahead."""
+    give an earlier slot, looking at most `horizon_days` ahead.
+
+    `ahead`, when given, is told the starts that suit the client on the coming days (see
+    FIRST_AHEAD_STARTS) before any of them is looked up in `booked`: a lazy `booked` reads
+    the seats of just those slots."""
     if limit <= 0 or not cals:
         return []
-    client_tz = _zone(client_zone)
     wanted = _Windows(windows)
     skipped = set(exclude)
-    plans = [(cal, _zone(cal.office_time_zone), _weekly(cal)) for cal in cals]
+    plans: list[_Plan] = [(cal, _zone(cal.office_time_zone), _weekly(cal)) for cal in cals]
     zones = {zone for _, zone, _ in plans}
     first_day = min(after.astimezone(zone).date() for zone in zones)
-    to_utc_cache: dict[tuple[dt.datetime, zoneinfo.ZoneInfo], dt.datetime | None] = {}
+    suitable = _SuitableSlots(wanted, _zone(client_zone), after)
+    announced_until = 0  # days from first_day whose starts `ahead` was told
+    enough = FIRST_AHEAD_STARTS
     found: list[SlotOption] = []
     for offset in range(horizon_days + 1):
         day = first_day + dt.timedelta(days=offset)
+        if ahead is not None and offset >= announced_until:
+            starts: set[dt.datetime] = set()
+            while announced_until <= horizon_days and (
+                announced_until <= offset or len(starts) < enough
+            ):
+                coming = first_day + dt.timedelta(days=announced_until)
+                starts.update(suitable.starts_of_day(plans, coming))
+                announced_until += 1
+            ahead(starts)
+            enough = min(enough * 2, MAX_AHEAD_STARTS)
         if wanted.may_touch(day):
             for cal, zone, weekly in plans:
-                found.extend(
-                    _free_of_day(
-                        cal,
-                        zone,
-                        weekly,
-                        day,
-                        booked,
-                        wanted,
-                        client_tz,
-                        after,
-                        skipped,
-                        to_utc_cache,
-                    )
-                )
+                resource_id = cal.resource_id
+                capacity = cal.capacity
+                for starts_at, ends_at, office_local, client_local in suitable.of_day(
+                    cal, zone, weekly, day
+                ):
+                    key = (resource_id, starts_at)
+                    seats = capacity - booked.get(key, 0)
+                    if seats > 0 and key not in skipped:
+                        found.append(
+                            SlotOption(
+                                resource_id, starts_at, ends_at, seats, office_local, client_local
+                            )
+                        )
         if len(found) >= limit:
             found.sort(key=lambda option: (option.starts_at, option.resource_id))
             del found[limit:]
@@ -253,39 +285,62 @@ def _midnight_utc(wall: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return wall.replace(tzinfo=zone).astimezone(dt.UTC) - dt.timedelta(hours=1)
 
 
-def _free_of_day(
-    cal: ResourceCalendar,
-    zone: zoneinfo.ZoneInfo,
-    weekly: Mapping[int, tuple[Interval, ...]],
-    day: dt.date,
-    booked: Mapping[tuple[int, dt.datetime], int],
-    wanted: _Windows,
-    client_tz: zoneinfo.ZoneInfo,
-    after: dt.datetime,
-    skipped: set[tuple[int, dt.datetime]],
-    to_utc_cache: dict[tuple[dt.datetime, zoneinfo.ZoneInfo], dt.datetime | None],
-) -> Iterator[SlotOption]:
-    length = dt.timedelta(minutes=cal.slot_minutes)
-    for wall in _day_starts(cal, weekly, day):
-        key = (wall, zone)
-        if key in to_utc_cache:
-            starts_at = to_utc_cache[key]
-        else:
-            starts_at = to_utc_cache[key] = _to_utc(wall, zone)
-        if starts_at is None or starts_at < after:
-            continue
-        seats = cal.capacity - booked.get((cal.resource_id, starts_at), 0)
-        if seats <= 0 or (cal.resource_id, starts_at) in skipped:
-            continue
-        ends_at = starts_at + length
-        client_start = starts_at.astimezone(client_tz)
-        if not wanted.contain(client_start, ends_at.astimezone(client_tz)):
-            continue
-        yield SlotOption(
-            cal.resource_id,
-            starts_at,
-            ends_at,
-            seats,
-            starts_at.astimezone(zone),
-            client_start,
-        )
+_Plan = tuple[ResourceCalendar, zoneinfo.ZoneInfo, Mapping[int, tuple[Interval, ...]]]
+"""A resource's calendar, its office's zone and its weekly hours."""
+
+_Suitable = tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]
+"""(starts_at UTC, ends_at UTC, start in the office's zone, start in the client's zone)"""
+
+
+class _SuitableSlots:
+    """The slots of an office day that start at or after `after` and lie inside the client's
+    windows, whoever is booked in them. Resources of an office mostly share their hours, so
+    a day's slots are laid out and tested once per distinct layout, not once per resource."""
+
+    def __init__(self, wanted: _Windows, client_tz: zoneinfo.ZoneInfo, after: dt.datetime) -> None:
+        self._wanted = wanted
+        self._client_tz = client_tz
+        self._after = after
+        self._days: dict[
+            tuple[dt.date, tuple[Interval, ...], int, int, zoneinfo.ZoneInfo], list[_Suitable]
+        ] = {}
+
+    def of_day(
+        self,
+        cal: ResourceCalendar,
+        zone: zoneinfo.ZoneInfo,
+        weekly: Mapping[int, tuple[Interval, ...]],
+        day: dt.date,
+    ) -> list[_Suitable]:
+        intervals = _day_intervals(cal, weekly, day)
+        key = (day, intervals, cal.slot_minutes, cal.buffer_minutes, zone)
+        slots = self._days.get(key)
+        if slots is None:
+            slots = self._days[key] = list(self._lay_out(intervals, day, cal, zone))
+        return slots
+
+    def starts_of_day(self, plans: Sequence[_Plan], day: dt.date) -> set[dt.datetime]:
+        """The starts of every resource's suitable slots on this office day."""
+        if not self._wanted.may_touch(day):
+            return set()
+        return {
+            slot[0] for cal, zone, weekly in plans for slot in self.of_day(cal, zone, weekly, day)
+        }
+
+    def _lay_out(
+        self,
+        intervals: tuple[Interval, ...],
+        day: dt.date,
+        cal: ResourceCalendar,
+        zone: zoneinfo.ZoneInfo,
+    ) -> Iterator[_Suitable]:
+        length = dt.timedelta(minutes=cal.slot_minutes)
+        client_tz = self._client_tz
+        for wall in _wall_starts(intervals, day, cal.slot_minutes, cal.buffer_minutes):
+            starts_at = _to_utc(wall, zone)
+            if starts_at is None or starts_at < self._after:
+                continue
+            ends_at = starts_at + length
+            client_start = starts_at.astimezone(client_tz)
+            if self._wanted.contain(client_start, ends_at.astimezone(client_tz)):
+                yield starts_at, ends_at, starts_at.astimezone(zone), client_start

@@ -35,6 +35,7 @@ class VisitDetailsDialog(QDialog):
     arrivedRequested = Signal(int)
     noShowRequested = Signal(int)
     resultRequested = Signal(int, bool, object, str)  # visit id, sale, Decimal | None, comment
+    icsRequested = Signal(int)  # visit id: save it as an .ics file
 
     def __init__(
         self, details: VisitDetails, *, can_cancel: bool, parent: QWidget | None = None
@@ -163,6 +164,10 @@ class VisitDetailsDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.ics_button = QPushButton(self.tr("Save to a calendar (.ics)…"))
+        self.ics_button.setObjectName("icsButton")
+        self.ics_button.clicked.connect(lambda: self.icsRequested.emit(block.visit_id))
+        buttons.addButton(self.ics_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

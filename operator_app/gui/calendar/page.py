@@ -38,6 +38,7 @@ from operator_app.core.messaging.outbox import Outbox
 from operator_app.gui.calendar.details import VisitDetailsDialog
 from operator_app.gui.calendar.geometry import GridGeometry, ViewMode, layout_grid
 from operator_app.gui.calendar.grid import CalendarGrid, GridScrollArea, Highlight, text_sizes
+from operator_app.gui.calendar.ics_export import IcsSaver
 from operator_app.gui.calendar.texts import (
     LATE_OUTLINE,
     UNCONFIRMED_OUTLINE,
@@ -136,6 +137,11 @@ class CalendarPage(QWidget):
         self.next_button = QToolButton()
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
         self.next_button.clicked.connect(self.go_next)
+        self.ics = IcsSaver(context.database, context.actor, self)
+        self.ics.saved.connect(self._ics_saved)
+        self.ics_button = QPushButton()
+        self.ics_button.setObjectName("calendarIcsButton")
+        self.ics_button.clicked.connect(self.save_shown_days)
         self.range_label = QLabel()
         self.range_label.setObjectName("calendarRange")
         font = self.range_label.font()
@@ -149,6 +155,7 @@ class CalendarPage(QWidget):
         self.grid.visitActivated.connect(self.open_visit)
         self.sheet_area = GridScrollArea(self.grid)
         self.error = InlineError()  # what went wrong with an action the person took
+        self.ics.failed.connect(self.error.show_error)
         self.load_error = InlineError()
         self.load_error.setObjectName("calendarLoadError")
         self.notice = InlineError()
@@ -179,6 +186,8 @@ class CalendarPage(QWidget):
         navigation.addWidget(self.next_button)
         navigation.addSpacing(12)
         navigation.addWidget(self.range_label)
+        navigation.addSpacing(12)
+        navigation.addWidget(self.ics_button)
         navigation.addStretch(1)
         self._legend_labels: dict[str, QLabel] = {}
         for status in ordered_statuses():
@@ -240,6 +249,10 @@ class CalendarPage(QWidget):
         self.week_button.setToolTip(self.tr("Seven days, a row per resource (W)"))
         self.previous_button.setToolTip(self.tr("Earlier (Page Up)"))
         self.next_button.setToolTip(self.tr("Later (Page Down)"))
+        self.ics_button.setText(self.tr("Export .ics…"))
+        self.ics_button.setToolTip(
+            self.tr("Save the visits of the days shown (every office) as an iCalendar file")
+        )
         self.today_button.setText(self.tr("Today"))
         self.today_button.setToolTip(self.tr("Back to today (T)"))
         self.unconfirmed_chip.setToolTip(
@@ -370,7 +383,12 @@ class CalendarPage(QWidget):
         return self._load_task is not None
 
     def is_busy(self) -> bool:
-        return self._load_task is not None or self._action_task is not None or self._refresh_pending
+        return (
+            self._load_task is not None
+            or self._action_task is not None
+            or self._refresh_pending
+            or self.ics.is_busy()
+        )
 
     def _refresh_soon(self) -> None:
         """Read the sheet again once the current task's signals are over, not inside them."""
@@ -484,9 +502,22 @@ class CalendarPage(QWidget):
         dialog.arrivedRequested.connect(self._mark_arrived)
         dialog.noShowRequested.connect(self._mark_no_show)
         dialog.resultRequested.connect(self._record_result)
+        dialog.icsRequested.connect(self.ics.save_visit)
         dialog.finished.connect(lambda _result: self._forget_details(dialog))
         self.details_dialog = dialog
         dialog.open()
+
+    def save_shown_days(self) -> None:
+        view = self.grid.view
+        if view is None or not view.days:
+            return
+        self.ics.save_days(view.days[0], view.days[-1])
+
+    def _ics_saved(self, path: str, visits: int) -> None:
+        self.error.clear_error()
+        self.notice.show_error(
+            self.tr("%n visit(s) saved to {path}.", "", visits).format(path=path)
+        )
 
     def _forget_details(self, dialog: VisitDetailsDialog) -> None:
         if self.details_dialog is dialog:

@@ -12,9 +12,21 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Select, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    DateTime,
+    Select,
+    String,
+    Table,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from operator_app.storage.models import (
     AuditEntry,
@@ -208,30 +220,49 @@ def calendar_exceptions(
 
 
 def booked_counts(
-    session: Session, resource_ids: Collection[int], since: dt.datetime, until: dt.datetime
+    session: Session, resource_ids: Collection[int], starts: Collection[dt.datetime]
 ) -> dict[tuple[int, dt.datetime], int]:
-    """(resource id, slot start) -> seats taken, for slots starting in [since, until)."""
-    if not resource_ids:
+    """(resource id, slot start) -> seats taken, for the slots starting at one of `starts`."""
+    if not resource_ids or not starts:
         return {}
-    # The plain DateTime type skips UtcDateTime's per-row decorator (a third of the time on
-    # thousands of rows); the values are made aware here the same way.
-    rows = session.execute(
-        select(
-            Slot.resource_id, type_coerce(Slot.starts_at, DateTime(timezone=True)), Slot.booked
-        ).where(
-            Slot.resource_id.in_(sorted(resource_ids)),
-            Slot.starts_at >= since,
-            Slot.starts_at < until,
-            Slot.booked > 0,
+    # Thousands of rows share a few dozen starts: the driver's raw values (SQLite's text,
+    # PostgreSQL's aware datetimes) are converted once per distinct value, skipping
+    # UtcDateTime's per-row decorator and the ORM's row handling.
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    raw_moment: TypeEngine[Any] = String() if sqlite else DateTime(timezone=True)
+    rows = (
+        session.connection()
+        .execute(
+            select(Slot.resource_id, type_coerce(Slot.starts_at, raw_moment), Slot.booked).where(
+                Slot.resource_id.in_(sorted(resource_ids)),
+                Slot.starts_at.in_(sorted(starts)),
+                Slot.booked > 0,
+            )
         )
+        .all()
     )
-    return {(resource_id, _utc(starts_at)): booked for resource_id, starts_at, booked in rows}
+    utc = _UtcMoments(sqlite)
+    return {(resource_id, utc(starts_at)): booked for resource_id, starts_at, booked in rows}
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+class _UtcMoments:
+    """Raw stored moments as aware UTC datetimes, each distinct value converted once."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self._sqlite = sqlite
+        self._seen: dict[Any, dt.datetime] = {}
+
+    def __call__(self, raw: Any) -> dt.datetime:
+        moment = self._seen.get(raw)
+        if moment is None:
+            if self._sqlite:  # naive UTC text
+                moment = dt.datetime.fromisoformat(raw).replace(tzinfo=dt.UTC)
+            elif raw.tzinfo is None:
+                moment = raw.replace(tzinfo=dt.UTC)
+            else:
+                moment = raw.astimezone(dt.UTC)
+            self._seen[raw] = moment
+        return moment
 
 
 def preferences_row(session: Session, contact_id: int) -> PreferencesRow | None:
@@ -303,15 +334,24 @@ def set_lead_state(session: Session, lead_id: int, state: str, now: dt.datetime)
         session.flush()
 
 
-def ensure_slot(session: Session, resource_id: int, starts_at: dt.datetime, capacity: int) -> int:
+def ensure_slot(session: Session, resource_id: int, starts_at: dt.datetime) -> int:
     """The slot row's id, inserting it (with no seats taken) when it is not there yet.
 
-    Two transactions inserting the same slot at once do not fail: ON CONFLICT DO NOTHING
-    waits for the other and then uses its row.
+    The new row's capacity is read from the resource by the INSERT itself, so a capacity an
+    administrator changed after the booking read the resource is the one the slot gets. Two
+    transactions inserting the same slot at once do not fail: ON CONFLICT DO NOTHING waits
+    for the other and then uses its row.
     """
+    slots: Table = Slot.__table__  # type: ignore[assignment]
+    source = select(
+        literal(resource_id, type_=slots.c.resource_id.type),
+        literal(starts_at, type_=slots.c.starts_at.type),
+        Resource.capacity,
+        literal(0, type_=slots.c.booked.type),
+    ).where(Resource.id == resource_id)  # SQLite needs the WHERE before ON CONFLICT
     session.execute(
         _insert(session, Slot)
-        .values(resource_id=resource_id, starts_at=starts_at, capacity=capacity, booked=0)
+        .from_select(["resource_id", "starts_at", "capacity", "booked"], source)
         .on_conflict_do_nothing(index_elements=["resource_id", "starts_at"])
     )
     found = slot_id(session, resource_id, starts_at)
