@@ -135,7 +135,7 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+98"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+110"/>
         <source>This resource is not taking bookings now: choose another.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -190,14 +190,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+126"/>
-        <location line="+73"/>
+        <location line="+142"/>
+        <location line="+78"/>
         <source>Looking for free slots…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-44"/>
-        <location line="+203"/>
+        <location line="-48"/>
+        <location line="+207"/>
         <source>All offices</source>
         <translation type="unfinished"></translation>
     </message>
@@ -542,7 +542,7 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar/page.py" line="+236"/>
+        <location filename="../../operator_app/gui/calendar/page.py" line="+245"/>
         <source>Visit calendar</source>
         <translation type="unfinished"></translation>
     </message>
@@ -578,6 +578,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Export .ics…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the visits of the days shown (every office) as an iCalendar file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
@@ -617,7 +627,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+167"/>
         <source>The calendar could not be loaded. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -626,8 +636,16 @@
         <source>All resources</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>%n visit(s) saved to {path}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+41"/>
+        <location line="+12"/>
         <source>The visit was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -684,6 +702,372 @@
     <message>
         <location line="+2"/>
         <source>{text} The nearest free one: {when}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupModels</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/models.py" line="+23"/>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Inactive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Time zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+35"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>Resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+45"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Linked user</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Visit, min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Buffer, min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Applies to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Whole office</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupPage</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+170"/>
+        <source>Offices and resources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Where visits happen and when: each office in its own time zone, the sellers, rooms, doctors and group presentations clients are booked with, their weekly hours, and the holidays and special days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add office…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an office (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit office…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add resource…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a resource (Ctrl+Shift+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit resource…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Resources of {office}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Weekly hours of {resource}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weekly hours (choose a resource)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Holidays, days off and special working days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+220"/>
+        <source>{count} booked time slots ahead took the new number of seats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>“{name}” is saved and takes no new bookings; its {count} visits ahead stay booked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{name}” is saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The weekly hours of “{name}” are saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupTexts</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/texts.py" line="+33"/>
+        <source>Seller</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Doctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group presentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Holiday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Day off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Special working day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Monday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tuesday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wednesday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thursday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Friday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saturday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sunday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Type the hours like 09:00–13:00, 14:00–18:00 (leave empty for a day off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{day}: {interval} must end after it starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{day}: {interval} overlaps another interval of the day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The visit at {when} already has {booked} seats taken: the capacity cannot be lower than {booked}. Move or cancel visits first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Seats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The visit length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The buffer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{what} must be from {low} to {high}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enter a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The name is too long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This name is already used: choose another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The address is too long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A phone holds digits, spaces, +, - and brackets only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The phone is too long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a time zone from the list, e.g. Europe/Moscow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only a user with the seller role can be linked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This user no longer exists: choose another one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A special working day needs its hours, e.g. 10:00–14:00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The working hours must end after they start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>These hours overlap hours already set for that day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That day already has a holiday, day off or special hours: remove them first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The note is too long.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -750,7 +1134,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>no phone</source>
         <translation type="unfinished"></translation>
     </message>
@@ -828,7 +1212,7 @@
 <context>
     <name>CallCardView</name>
     <message>
-        <location filename="../../operator_app/gui/call/card_view.py" line="+85"/>
+        <location filename="../../operator_app/gui/call/card_view.py" line="+88"/>
         <source>(no name)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -843,7 +1227,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>Call</source>
         <translation type="unfinished"></translation>
     </message>
@@ -863,7 +1247,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>No phone numbers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1063,7 +1447,7 @@
 <context>
     <name>ChannelForm</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/channel_form.py" line="+155"/>
+        <location filename="../../operator_app/gui/messaging/channel_form.py" line="+172"/>
         <source>Send messages through this channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2282,6 +2666,79 @@
     </message>
 </context>
 <context>
+    <name>ExceptionsPanel</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/exceptions_panel.py" line="+122"/>
+        <source>&amp;Date:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;For:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;What:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Hours:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>N&amp;ote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Whole office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Selected resource only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. 10:00–14:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. New Year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add to calendar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the selected day (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Added to the calendar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FilePage</name>
     <message>
         <location filename="../../operator_app/gui/importing/file_page.py" line="+172"/>
@@ -2801,6 +3258,24 @@ or choose it with Browse… (Alt+B).</source>
     <message>
         <location line="+0"/>
         <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IcsSaver</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar/ics_export.py" line="+52"/>
+        <source>Save visits as an iCalendar file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The file {path} could not be written: {reason}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3800,6 +4275,85 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>OfficeDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+227"/>
+        <source>Edit office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+19"/>
+        <source>Add office</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How to &amp;get there:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Phone:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Time zone:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking visits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. Office on Tverskaya</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Street, building, floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent to clients with the confirmation: exit of the metro, entrance, floor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. +7 495 123-45-67</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This office has {count} booked visits ahead. They stay booked: move or cancel them in the calendar. Press “Deactivate anyway” to stop new bookings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OperatorWorkspace</name>
     <message>
         <location filename="../../operator_app/gui/call/workspace.py" line="+288"/>
@@ -3904,7 +4458,7 @@ Details: {detail}</source>
 <context>
     <name>OutboxPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+144"/>
+        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+160"/>
         <source>Messages to clients</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3969,7 +4523,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+19"/>
         <source>All</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4057,7 +4611,7 @@ Details: {detail}</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/outbox_model.py" line="+22"/>
+        <location filename="../../operator_app/gui/messaging/outbox_model.py" line="+39"/>
         <source>Created</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4072,7 +4626,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+18"/>
         <source>Channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4087,7 +4641,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-17"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4743,6 +5297,91 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>ResourceDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+96"/>
+        <source>Edit resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+23"/>
+        <source>Add resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Linked seller:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Seats per visit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Visit length:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Buffer after a visit:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking visits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>— nobody —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. Anna Ivanova, Room 2, Group presentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How many clients one visit takes, e.g. 10 for a group presentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>This resource has {count} booked visits ahead. They stay booked: move or cancel them in the calendar. Press “Deactivate anyway” to stop new bookings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
         <location filename="../../operator_app/gui/importing/result_page.py" line="+198"/>
@@ -5144,7 +5783,7 @@ Details: {detail}</source>
 <context>
     <name>SlotTable</name>
     <message>
-        <location filename="../../operator_app/gui/call/slot_table.py" line="+22"/>
+        <location filename="../../operator_app/gui/call/slot_table.py" line="+27"/>
         <source>Mon</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5189,12 +5828,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Office / resource</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Free seats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5263,12 +5902,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Edited</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5286,7 +5925,7 @@ Details: {detail}</source>
 <context>
     <name>TemplatesPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+193"/>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+206"/>
         <source>Message templates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5718,7 +6357,7 @@ Details: {detail}</source>
 <context>
     <name>VisitDetailsDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar/details.py" line="+46"/>
+        <location filename="../../operator_app/gui/calendar/details.py" line="+47"/>
         <source>Visit of {client}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5873,7 +6512,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
+        <source>Save to a calendar (.ics)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>History:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5910,6 +6554,44 @@ Details: {detail}</source>
     <message>
         <location line="+20"/>
         <source>The amount must be a number, e.g. 150000.00.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WeeklyHoursEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/hours_editor.py" line="+87"/>
+        <source>In the office&apos;s time ({zone}), e.g. 09:00–13:00, 14:00–18:00: the gap between intervals is a break; an empty day is a day off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>day off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy Monday to Tue–Fri</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the weekly hours (Ctrl+S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The hours are saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5980,12 +6662,30 @@ Details: {detail}</source>
         <source>Message channels</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Offices and resources</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>_Placeholder</name>
     <message>
         <location filename="../../operator_app/gui/panels/placeholders.py" line="-17"/>
         <source>Arrives with the next release</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_SetupDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-295"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Deactivate anyway</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

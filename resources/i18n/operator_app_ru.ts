@@ -135,7 +135,7 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+98"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+110"/>
         <source>This resource is not taking bookings now: choose another.</source>
         <translation>Этот ресурс сейчас не принимает записи: выберите другой.</translation>
     </message>
@@ -190,14 +190,14 @@
         <translation>Другое (отправляет оператор)</translation>
     </message>
     <message>
-        <location line="+126"/>
-        <location line="+73"/>
+        <location line="+142"/>
+        <location line="+78"/>
         <source>Looking for free slots…</source>
         <translation>Поиск свободных слотов…</translation>
     </message>
     <message>
-        <location line="-44"/>
-        <location line="+203"/>
+        <location line="-48"/>
+        <location line="+207"/>
         <source>All offices</source>
         <translation>Все офисы</translation>
     </message>
@@ -543,7 +543,7 @@
 <context>
     <name>CalendarPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar/page.py" line="+236"/>
+        <location filename="../../operator_app/gui/calendar/page.py" line="+245"/>
         <source>Visit calendar</source>
         <translation>Календарь визитов</translation>
     </message>
@@ -579,6 +579,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Export .ics…</source>
+        <translation>Экспорт в .ics…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the visits of the days shown (every office) as an iCalendar file</source>
+        <translation>Сохранить визиты за показанные дни (по всем офисам) в файл календаря (.ics)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Today</source>
         <translation>Сегодня</translation>
     </message>
@@ -618,7 +628,7 @@
         <translation>{first} – {last}</translation>
     </message>
     <message>
-        <location line="+150"/>
+        <location line="+167"/>
         <source>The calendar could not be loaded. {reason}</source>
         <translation>Не удалось загрузить календарь. {reason}</translation>
     </message>
@@ -627,8 +637,17 @@
         <source>All resources</source>
         <translation>Все ресурсы</translation>
     </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>%n visit(s) saved to {path}.</source>
+        <translation>
+            <numerusform>В файл {path} сохранён %n визит.</numerusform>
+            <numerusform>В файл {path} сохранено %n визита.</numerusform>
+            <numerusform>В файл {path} сохранено %n визитов.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+41"/>
+        <location line="+12"/>
         <source>The visit was cancelled.</source>
         <translation>Визит отменён.</translation>
     </message>
@@ -686,6 +705,372 @@
         <location line="+2"/>
         <source>{text} The nearest free one: {when}.</source>
         <translation>{text} Ближайший свободный: {when}.</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupModels</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/models.py" line="+23"/>
+        <source>Active</source>
+        <translation>Активен</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Inactive</source>
+        <translation>Неактивен</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Office</source>
+        <translation>Офис</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Time zone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resources</source>
+        <translation>Ресурсы</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+35"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>Resource</source>
+        <translation>Ресурс</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+45"/>
+        <source>Kind</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Linked user</source>
+        <translation>Связанный пользователь</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Seats</source>
+        <translation>Мест</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Visit, min</source>
+        <translation>Визит, мин</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Buffer, min</source>
+        <translation>Перерыв, мин</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Applies to</source>
+        <translation>Относится к</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>Заметка</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Whole office</source>
+        <translation>Весь офис</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupPage</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+170"/>
+        <source>Offices and resources</source>
+        <translation>Офисы и ресурсы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Where visits happen and when: each office in its own time zone, the sellers, rooms, doctors and group presentations clients are booked with, their weekly hours, and the holidays and special days.</source>
+        <translation>Где и когда проходят визиты: офисы (у каждого свой часовой пояс), продавцы, кабинеты, врачи и групповые презентации, на которые записывают клиентов, их часы работы по дням недели, а также праздники и особые дни.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add office…</source>
+        <translation>Добавить офис…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add an office (Ctrl+N)</source>
+        <translation>Добавить офис (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit office…</source>
+        <translation>Изменить офис…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add resource…</source>
+        <translation>Добавить ресурс…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a resource (Ctrl+Shift+N)</source>
+        <translation>Добавить ресурс (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Edit resource…</source>
+        <translation>Изменить ресурс…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Offices</source>
+        <translation>Офисы</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Resources of {office}</source>
+        <translation>Ресурсы: {office}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resources</source>
+        <translation>Ресурсы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Weekly hours of {resource}</source>
+        <translation>Часы работы: {resource}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Weekly hours (choose a resource)</source>
+        <translation>Часы работы (выберите ресурс)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Holidays, days off and special working days</source>
+        <translation>Праздники, выходные и особые рабочие дни</translation>
+    </message>
+    <message>
+        <location line="+220"/>
+        <source>{count} booked time slots ahead took the new number of seats.</source>
+        <translation>Новое число мест применено к будущим слотам с записями: {count}.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>“{name}” is saved and takes no new bookings; its {count} visits ahead stay booked.</source>
+        <translation>Сохранено: «{name}». Новые записи не принимаются; назначенные будущие визиты ({count}) остаются в силе.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“{name}” is saved.</source>
+        <translation>Сохранено: «{name}».</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The weekly hours of “{name}” are saved.</source>
+        <translation>Часы работы сохранены: «{name}».</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarSetupTexts</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/texts.py" line="+33"/>
+        <source>Seller</source>
+        <translation>Продавец</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group presentation</source>
+        <translation>Групповая презентация</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Holiday</source>
+        <translation>Праздник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Day off</source>
+        <translation>Выходной</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Special working day</source>
+        <translation>Особый рабочий день</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Monday</source>
+        <translation>Понедельник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tuesday</source>
+        <translation>Вторник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wednesday</source>
+        <translation>Среда</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thursday</source>
+        <translation>Четверг</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Friday</source>
+        <translation>Пятница</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saturday</source>
+        <translation>Суббота</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sunday</source>
+        <translation>Воскресенье</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Type the hours like 09:00–13:00, 14:00–18:00 (leave empty for a day off).</source>
+        <translation>Введите часы в виде 09:00–13:00, 14:00–18:00 (для выходного оставьте поле пустым).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{day}: {interval} must end after it starts.</source>
+        <translation>{day}: интервал {interval} должен заканчиваться позже, чем начинается.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{day}: {interval} overlaps another interval of the day.</source>
+        <translation>{day}: интервал {interval} пересекается с другим интервалом этого дня.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The visit at {when} already has {booked} seats taken: the capacity cannot be lower than {booked}. Move or cancel visits first.</source>
+        <translation>На визит {when} уже занято мест: {booked}, поэтому мест не может быть меньше {booked}. Сначала перенесите или отмените визиты.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Seats</source>
+        <translation>Число мест</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The visit length</source>
+        <translation>Длительность визита</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The buffer</source>
+        <translation>Перерыв между визитами</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{what} must be from {low} to {high}.</source>
+        <translation>{what}: значение должно быть от {low} до {high}.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enter a name.</source>
+        <translation>Введите название.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The name is too long.</source>
+        <translation>Слишком длинное название.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This name is already used: choose another one.</source>
+        <translation>Это название уже занято: выберите другое.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The address is too long.</source>
+        <translation>Слишком длинный адрес.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A phone holds digits, spaces, +, - and brackets only.</source>
+        <translation>Телефон может содержать только цифры, пробелы, +, - и скобки.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The phone is too long.</source>
+        <translation>Слишком длинный номер телефона.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a time zone from the list, e.g. Europe/Moscow.</source>
+        <translation>Выберите часовой пояс из списка, например Europe/Moscow.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only a user with the seller role can be linked.</source>
+        <translation>Связать можно только пользователя с ролью продавца.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This user no longer exists: choose another one.</source>
+        <translation>Этого пользователя больше нет: выберите другого.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A special working day needs its hours, e.g. 10:00–14:00.</source>
+        <translation>Для особого рабочего дня укажите часы работы, например 10:00–14:00.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The working hours must end after they start.</source>
+        <translation>Часы работы должны заканчиваться позже, чем начинаются.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>These hours overlap hours already set for that day.</source>
+        <translation>Эти часы пересекаются с часами, уже заданными на этот день.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That day already has a holiday, day off or special hours: remove them first.</source>
+        <translation>На этот день уже задан праздник, выходной или особые часы работы: сначала удалите их.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The note is too long.</source>
+        <translation>Слишком длинная заметка.</translation>
     </message>
 </context>
 <context>
@@ -751,7 +1136,7 @@
         <translation>вручную</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>no phone</source>
         <translation>нет телефона</translation>
     </message>
@@ -829,7 +1214,7 @@
 <context>
     <name>CallCardView</name>
     <message>
-        <location filename="../../operator_app/gui/call/card_view.py" line="+85"/>
+        <location filename="../../operator_app/gui/call/card_view.py" line="+88"/>
         <source>(no name)</source>
         <translation>(без имени)</translation>
     </message>
@@ -844,7 +1229,7 @@
         <translation>{list} — гипотеза: {hypothesis}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>Call</source>
         <translation>Позвонить</translation>
     </message>
@@ -864,7 +1249,7 @@
         <translation>Скопировать номер</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>No phone numbers</source>
         <translation>Нет телефонов</translation>
     </message>
@@ -1064,7 +1449,7 @@
 <context>
     <name>ChannelForm</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/channel_form.py" line="+155"/>
+        <location filename="../../operator_app/gui/messaging/channel_form.py" line="+172"/>
         <source>Send messages through this channel</source>
         <translation>Отправлять сообщения через этот канал</translation>
     </message>
@@ -2283,6 +2668,79 @@
     </message>
 </context>
 <context>
+    <name>ExceptionsPanel</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/exceptions_panel.py" line="+122"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Дата:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;For:</source>
+        <translation>&amp;Относится к:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;What:</source>
+        <translation>&amp;Тип дня:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Hours:</source>
+        <translation>&amp;Часы:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>N&amp;ote:</source>
+        <translation>&amp;Заметка:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Whole office</source>
+        <translation>Весь офис</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Selected resource only</source>
+        <translation>Только выбранный ресурс</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. 10:00–14:00</source>
+        <translation>например, 10:00–14:00</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. New Year</source>
+        <translation>например, Новый год</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add to calendar</source>
+        <translation>Добавить в календарь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the selected day (Delete)</source>
+        <translation>Удалить выбранный день (Delete)</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Added to the calendar.</source>
+        <translation>Добавлено в календарь.</translation>
+    </message>
+</context>
+<context>
     <name>FilePage</name>
     <message>
         <location filename="../../operator_app/gui/importing/file_page.py" line="+172"/>
@@ -2804,6 +3262,24 @@ or choose it with Browse… (Alt+B).</source>
         <location line="+0"/>
         <source>no</source>
         <translation>нет</translation>
+    </message>
+</context>
+<context>
+    <name>IcsSaver</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar/ics_export.py" line="+52"/>
+        <source>Save visits as an iCalendar file</source>
+        <translation>Сохранить визиты в файл календаря (.ics)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>iCalendar files (*.ics)</source>
+        <translation>Файлы календаря (*.ics)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The file {path} could not be written: {reason}</source>
+        <translation>Не удалось записать файл {path}: {reason}</translation>
     </message>
 </context>
 <context>
@@ -3803,6 +4279,85 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>OfficeDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+227"/>
+        <source>Edit office</source>
+        <translation>Изменение офиса</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+19"/>
+        <source>Add office</source>
+        <translation>Добавить офис</translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Address:</source>
+        <translation>&amp;Адрес:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How to &amp;get there:</source>
+        <translation>Как &amp;добраться:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Phone:</source>
+        <translation>&amp;Телефон:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Time zone:</source>
+        <translation>&amp;Часовой пояс:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking visits:</source>
+        <translation>Приём визитов:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. Office on Tverskaya</source>
+        <translation>например, Офис на Тверской</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Street, building, floor</source>
+        <translation>Улица, дом, этаж</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sent to clients with the confirmation: exit of the metro, entrance, floor</source>
+        <translation>Отправляется клиентам вместе с подтверждением: выход из метро, подъезд, этаж</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. +7 495 123-45-67</source>
+        <translation>например, +7 495 123-45-67</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>Активен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>This office has {count} booked visits ahead. They stay booked: move or cancel them in the calendar. Press “Deactivate anyway” to stop new bookings.</source>
+        <translation>У этого офиса назначены будущие визиты: {count}. Они останутся в силе — перенесите или отмените их в календаре. Нажмите «Всё равно отключить», чтобы прекратить новые записи.</translation>
+    </message>
+</context>
+<context>
     <name>OperatorWorkspace</name>
     <message>
         <location filename="../../operator_app/gui/call/workspace.py" line="+288"/>
@@ -3908,7 +4463,7 @@ Details: {detail}</source>
 <context>
     <name>OutboxPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+144"/>
+        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+160"/>
         <source>Messages to clients</source>
         <translation>Сообщения клиентам</translation>
     </message>
@@ -3973,7 +4528,7 @@ Details: {detail}</source>
         <translation>Вы отправили это сообщение сами: отметить его как отправленное (Ctrl+M)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+19"/>
         <source>All</source>
         <translation>Все</translation>
     </message>
@@ -4061,7 +4616,7 @@ Details: {detail}</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/outbox_model.py" line="+22"/>
+        <location filename="../../operator_app/gui/messaging/outbox_model.py" line="+39"/>
         <source>Created</source>
         <translation>Создано</translation>
     </message>
@@ -4076,7 +4631,7 @@ Details: {detail}</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+18"/>
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
@@ -4091,7 +4646,7 @@ Details: {detail}</source>
         <translation>Шаблон</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-17"/>
         <source>State</source>
         <translation>Состояние</translation>
     </message>
@@ -4747,6 +5302,91 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>ResourceDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+96"/>
+        <source>Edit resource</source>
+        <translation>Изменение ресурса</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+23"/>
+        <source>Add resource</source>
+        <translation>Добавить ресурс</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Тип:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Linked seller:</source>
+        <translation>&amp;Связанный продавец:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Seats per visit:</source>
+        <translation>&amp;Мест на визит:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Visit length:</source>
+        <translation>&amp;Длительность визита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Buffer after a visit:</source>
+        <translation>&amp;Перерыв после визита:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking visits:</source>
+        <translation>Приём визитов:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>— nobody —</source>
+        <translation>— не выбран —</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. Anna Ivanova, Room 2, Group presentation</source>
+        <translation>например, Анна Иванова, Кабинет 2, Групповая презентация</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How many clients one visit takes, e.g. 10 for a group presentation</source>
+        <translation>Сколько клиентов можно записать на один визит, например 10 для групповой презентации</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active</source>
+        <translation>Активен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>This resource has {count} booked visits ahead. They stay booked: move or cancel them in the calendar. Press “Deactivate anyway” to stop new bookings.</source>
+        <translation>У этого ресурса назначены будущие визиты: {count}. Они останутся в силе — перенесите или отмените их в календаре. Нажмите «Всё равно отключить», чтобы прекратить новые записи.</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
         <location filename="../../operator_app/gui/importing/result_page.py" line="+198"/>
@@ -5148,7 +5788,7 @@ Details: {detail}</source>
 <context>
     <name>SlotTable</name>
     <message>
-        <location filename="../../operator_app/gui/call/slot_table.py" line="+22"/>
+        <location filename="../../operator_app/gui/call/slot_table.py" line="+27"/>
         <source>Mon</source>
         <translation>Пн</translation>
     </message>
@@ -5193,12 +5833,12 @@ Details: {detail}</source>
         <translation>Время офиса</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Office / resource</source>
         <translation>Офис / ресурс</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Free seats</source>
         <translation>Свободных мест</translation>
     </message>
@@ -5267,12 +5907,12 @@ Details: {detail}</source>
         <translation>Канал</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Text</source>
         <translation>Текст</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Edited</source>
         <translation>Изменён</translation>
     </message>
@@ -5290,7 +5930,7 @@ Details: {detail}</source>
 <context>
     <name>TemplatesPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+193"/>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+206"/>
         <source>Message templates</source>
         <translation>Шаблоны сообщений</translation>
     </message>
@@ -5722,7 +6362,7 @@ Details: {detail}</source>
 <context>
     <name>VisitDetailsDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar/details.py" line="+46"/>
+        <location filename="../../operator_app/gui/calendar/details.py" line="+47"/>
         <source>Visit of {client}</source>
         <translation>Визит: {client}</translation>
     </message>
@@ -5877,7 +6517,12 @@ Details: {detail}</source>
         <translation>Сохранить результат</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
+        <source>Save to a calendar (.ics)…</source>
+        <translation>Сохранить в файл календаря (.ics)…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>History:</source>
         <translation>История:</translation>
     </message>
@@ -5915,6 +6560,44 @@ Details: {detail}</source>
         <location line="+20"/>
         <source>The amount must be a number, e.g. 150000.00.</source>
         <translation>Сумма должна быть числом, например 150000,00.</translation>
+    </message>
+</context>
+<context>
+    <name>WeeklyHoursEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/hours_editor.py" line="+87"/>
+        <source>In the office&apos;s time ({zone}), e.g. 09:00–13:00, 14:00–18:00: the gap between intervals is a break; an empty day is a day off.</source>
+        <translation>По времени офиса ({zone}), например 09:00–13:00, 14:00–18:00: промежуток между интервалами — перерыв, пустой день — выходной.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>day off</source>
+        <translation>выходной</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy Monday to Tue–Fri</source>
+        <translation>Скопировать понедельник на Вт–Пт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save hours</source>
+        <translation>Сохранить часы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the weekly hours (Ctrl+S)</source>
+        <translation>Сохранить часы работы (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The hours are saved.</source>
+        <translation>Часы работы сохранены.</translation>
     </message>
 </context>
 <context>
@@ -5984,6 +6667,11 @@ Details: {detail}</source>
         <source>Message channels</source>
         <translation>Каналы сообщений</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Offices and resources</source>
+        <translation>Офисы и ресурсы</translation>
+    </message>
 </context>
 <context>
     <name>_Placeholder</name>
@@ -5991,6 +6679,19 @@ Details: {detail}</source>
         <location filename="../../operator_app/gui/panels/placeholders.py" line="-17"/>
         <source>Arrives with the next release</source>
         <translation>Появится в следующем выпуске</translation>
+    </message>
+</context>
+<context>
+    <name>_SetupDialog</name>
+    <message>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-295"/>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Deactivate anyway</source>
+        <translation>Всё равно отключить</translation>
     </message>
 </context>
 </TS>

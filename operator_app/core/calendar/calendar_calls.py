@@ -28,6 +28,13 @@ from sqlalchemy.orm import Session
 
 from operator_app.core.calendar.attendance import CalendarServices, freed_slot_of
 from operator_app.core.calendar.booking import BookedVisit, BookingService
+from operator_app.core.calendar.confirmation import (
+    CANCELLED_DISPOSITION,
+    CONFIRMED_DISPOSITION,
+    DONE_DISPOSITION,
+    NOT_REACHED_DISPOSITION,
+    RESCHEDULED_DISPOSITION,
+)
 from operator_app.core.calendar.reminder_plan import EARLIER_SLOT
 from operator_app.core.calendar.reminders import (
     CALL_TASK_KINDS,
@@ -66,11 +73,6 @@ __all__ = [
 ]
 
 CALENDAR_TASK_KINDS: Final = (*CALL_TASK_KINDS, *OTHER_CALL_TASK_KINDS)
-CONFIRMED_DISPOSITION: Final = "visit_confirmed"
-NOT_REACHED_DISPOSITION: Final = "no_answer"
-RESCHEDULED_DISPOSITION: Final = "visit_rescheduled"
-CANCELLED_DISPOSITION: Final = "visit_cancelled"
-DONE_DISPOSITION: Final = "calendar_call_done"
 CALENDAR_CALL_DISPOSITIONS: Final = {
     ConfirmationResult.CONFIRMED: CONFIRMED_DISPOSITION,
     ConfirmationResult.NOT_REACHED: NOT_REACHED_DISPOSITION,

@@ -29,12 +29,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from operator_app.core.calendar.booking import BookingHooks, cancel_in_session
+from operator_app.core.calendar.confirmation import ConfirmationResult
 from operator_app.core.calendar.reminder_plan import (
     BOOKING_CONFIRMATION,
     CONFIRM_CALL,
@@ -91,13 +91,6 @@ POLITE_CANCELLATION: Final = "polite_cancellation"
 RESCHEDULE_NOTICE: Final = "reschedule_notice"
 CLIENT_CANCELLED_REASON: Final = "cancelled by the client at the confirmation call"
 REASON_LENGTH: Final = 300  # visits.cancel_reason
-
-
-class ConfirmationResult(StrEnum):
-    CONFIRMED = "confirmed"
-    NOT_REACHED = "not_reached"
-    RESCHEDULE_REQUESTED = "reschedule_requested"
-    CANCELLED_BY_CLIENT = "cancelled_by_client"
 
 
 class TaskNotOpen(OperatorAppError):

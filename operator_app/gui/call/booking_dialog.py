@@ -51,6 +51,7 @@ from operator_app.core.calendar.slots import SlotOption
 from operator_app.core.roles import Actor
 from operator_app.gui.call.preferences_editor import PreferencesEditor
 from operator_app.gui.call.slot_table import PLACE_COLUMN, SlotTableModel, when_text
+from operator_app.gui.call.visit_labels import channel_label
 from operator_app.gui.handoffs.background import failure_text, run_in_background
 from operator_app.gui.tasks import BackgroundTask
 from operator_app.storage.database import Database
@@ -124,16 +125,6 @@ def refusal_text(error: BookingRefused) -> str:
         ),
         BookingRefusal.SAME_SLOT: translate("BookingDialog", "The visit is already at that time."),
     }.get(error.reason, str(error))
-
-
-def channel_label(channel: str) -> str:
-    return {
-        "email": translate("BookingDialog", "E-mail"),
-        "sms": translate("BookingDialog", "SMS"),
-        "messenger": translate("BookingDialog", "Messenger"),
-        "phone": translate("BookingDialog", "Phone call"),
-        "manual": translate("BookingDialog", "Other (the operator sends it)"),
-    }.get(channel, channel)
 
 
 class BookingDialog(QDialog):

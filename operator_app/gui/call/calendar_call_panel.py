@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QKeySequence
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from operator_app.core.calendar.calendar_calls import CalendarCall, CalendarCallResult
-from operator_app.core.calendar.reminders import ConfirmationResult
-from operator_app.gui.call.booking_dialog import channel_label
+from operator_app.core.calendar.confirmation import ConfirmationResult
 from operator_app.gui.call.slot_table import when_text
+from operator_app.gui.call.visit_labels import channel_label
 from operator_app.gui.widgets.inline_error import InlineError
+
+if TYPE_CHECKING:
+    from operator_app.core.calendar.calendar_calls import CalendarCall, CalendarCallResult
 
 __all__ = ["CalendarCallPanel", "kind_label", "outcome_text", "status_label"]
 

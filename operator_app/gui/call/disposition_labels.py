@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QCoreApplication
 
-from operator_app.core.calendar.calendar_calls import (
+from operator_app.core.calendar.confirmation import (
     CANCELLED_DISPOSITION,
     CONFIRMED_DISPOSITION,
     DONE_DISPOSITION,

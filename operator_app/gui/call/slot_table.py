@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QModelIndex
 
-from operator_app.core.calendar.calendar_calls import BookableResource
 from operator_app.core.calendar.slots import SlotOption
 from operator_app.gui.models.table import Column, RowTableModel
+
+if TYPE_CHECKING:
+    from operator_app.core.calendar.calendar_calls import BookableResource
 
 __all__ = ["PLACE_COLUMN", "SlotTableModel", "when_text"]
 

@@ -8,7 +8,7 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence
@@ -23,20 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from operator_app.core.calendar.attendance import calendar_services
-from operator_app.core.calendar.booking import BookedVisit
-from operator_app.core.calendar.calendar_calls import (
-    CalendarCall,
-    CalendarCallResult,
-    CalendarCallService,
-    CallTiming,
-    load_calendar_call,
-)
-from operator_app.core.calendar.reminders import ConfirmationResult
+from operator_app.core.calendar.confirmation import ConfirmationResult
 from operator_app.core.call_card import CallCard, load_call_card, queue_filters
 from operator_app.core.drafts import CallDraft, DraftStore, PendingSaves, RetryReport, SaveOutcome
 from operator_app.core.errors import OperatorAppError
-from operator_app.core.messaging.outbox import Outbox
 from operator_app.core.outcomes import DispositionInfo, OutcomeCode, dispositions_for
 from operator_app.core.queue.buckets import Bucket
 from operator_app.core.queue.service import QueueService
@@ -44,7 +34,6 @@ from operator_app.core.queue.status import OperatorStatus, StatusService
 from operator_app.core.script_engine import DialogueError, DialogueSession
 from operator_app.gui.call.autosave import DraftAutosave
 from operator_app.gui.call.banner import connection_banner, restore_banner
-from operator_app.gui.call.booking_dialog import BookingChoice, BookingDialog, BookingTarget
 from operator_app.gui.call.calendar_call_panel import CalendarCallPanel, outcome_text
 from operator_app.gui.call.call_details import CallDetails
 from operator_app.gui.call.call_timer import CallTimer
@@ -60,7 +49,20 @@ from operator_app.gui.handoffs.background import failure_text, run_in_background
 from operator_app.gui.tasks import BackgroundTask, TaskContext
 from operator_app.storage.repositories.call_queries import is_connection_error
 
+if TYPE_CHECKING:
+    # The calendar's services load on first use (or a few seconds after start-up), not at
+    # start-up: the operator's window opens without the booking and messaging machinery.
+    from operator_app.core.calendar.attendance import CalendarServices
+    from operator_app.core.calendar.calendar_calls import (
+        CalendarCall,
+        CalendarCallResult,
+        CalendarCallService,
+        CallTiming,
+    )
+    from operator_app.gui.call.booking_dialog import BookingChoice, BookingDialog
+
 log = logging.getLogger(__name__)
+CALENDAR_PRELOAD_MS = 3_000
 
 RETRY_MILLISECONDS = 5000
 CLAIM_KEEPALIVE_MILLISECONDS = 60_000
@@ -107,8 +109,8 @@ class OperatorWorkspace(QWidget):
         self.claim_task: BackgroundTask | None = None
         self.calendar_task: BackgroundTask | None = None
         self.booking_dialog: BookingDialog | None = None
-        self.calendar = calendar_services(context.database, Outbox(context.database))
-        self.calendar_calls = CalendarCallService(context.database, self.calendar)
+        self._calendar: CalendarServices | None = None
+        self._calendar_calls: CalendarCallService | None = None
         self.listener: QueueChangeListener | None = None
         self._offered: CallDraft | None = None
         self._status = OperatorStatus.OFFLINE
@@ -241,6 +243,29 @@ class OperatorWorkspace(QWidget):
         self._offer_unfinished_call()
         if self.pending.pending(self.context.actor):
             self.show_connection_lost()
+        QTimer.singleShot(CALENDAR_PRELOAD_MS, self, self._calendar_services)
+
+    def _calendar_services(self) -> CalendarServices:
+        """Booking, reminders and attendance, wired so a booking plans its reminders."""
+        if self._calendar is None:
+            from operator_app.core.calendar.attendance import calendar_services
+            from operator_app.core.messaging.outbox import Outbox
+
+            database = self.context.database
+            self._calendar = calendar_services(database, Outbox(database))
+        return self._calendar
+
+    @property
+    def calendar(self) -> CalendarServices:
+        return self._calendar_services()
+
+    @property
+    def calendar_calls(self) -> CalendarCallService:
+        if self._calendar_calls is None:
+            from operator_app.core.calendar.calendar_calls import CalendarCallService
+
+            self._calendar_calls = CalendarCallService(self.context.database, self.calendar)
+        return self._calendar_calls
 
     def _listen_for_queue_changes(self) -> None:
         """PostgreSQL tells us when colleagues change the queue; SQLite is polled."""
@@ -295,6 +320,8 @@ class OperatorWorkspace(QWidget):
         if draft is None or self.call is not None or self.claim_task is not None:
             return
         task_id = draft.dialogue_state.get("calendar_task_id")
+        from operator_app.core.calendar.calendar_calls import load_calendar_call
+
         try:
             card = load_call_card(self.context.database, draft.lead_id)
             dispositions = tuple(dispositions_for(self.context.database, card.campaign_id))
@@ -347,6 +374,9 @@ class OperatorWorkspace(QWidget):
             return
         database, actor, queue = self.context.database, self.context.actor, self.queue
         campaign_id, list_id = self.queue_panel.campaign_id(), self.queue_panel.list_id()
+
+        # Imported here, on the UI thread, rather than by the worker.
+        from operator_app.core.calendar.calendar_calls import load_calendar_call
 
         def work(_context: TaskContext) -> ClaimedCard | None:
             claimed = queue.claim_next(actor, campaign_id=campaign_id, list_id=list_id)
@@ -607,6 +637,8 @@ class OperatorWorkspace(QWidget):
         moving = (
             call.calendar if call.calendar is not None and call.calendar.is_confirmation else None
         )
+        from operator_app.gui.call.booking_dialog import BookingDialog, BookingTarget
+
         target = BookingTarget(
             lead_id=card.lead_id,
             contact_id=card.contact_id,
@@ -645,6 +677,9 @@ class OperatorWorkspace(QWidget):
             dialog.deleteLater()
 
     def _visit_booked(self, visit: object) -> None:
+        from operator_app.core.calendar.booking import BookedVisit
+        from operator_app.core.calendar.calendar_calls import CalendarCallResult
+
         if isinstance(visit, CalendarCallResult):  # a confirmation call moved the visit
             self._calendar_call_ended(visit)
             return
@@ -667,6 +702,7 @@ class OperatorWorkspace(QWidget):
         talked = self.timer.seconds()
         running = self.timer.running
         since = dt.datetime.now(dt.UTC)
+        from operator_app.core.calendar.calendar_calls import CallTiming
 
         def timing() -> CallTiming:
             ended = dt.datetime.now(dt.UTC)
