@@ -139,10 +139,15 @@ class _SetupDialog(QDialog):
             field.selectAll()
 
     def confirm_deactivation(
-        self, was_active: bool, now_active: bool, count: Callable[[], int], save: Callable[[], None]
+        self,
+        was_active: bool,
+        now_active: bool,
+        count: Callable[[], int],
+        save: Callable[[], None],
+        warning: Callable[[int], str],
     ) -> None:
         """Save at once, unless this deactivates something with visits ahead: then say how
-        many and wait for a second press."""
+        many (`warning`) and wait for a second press."""
         if not was_active or now_active or self._confirmed_deactivation:
             save()
             return
@@ -153,14 +158,11 @@ class _SetupDialog(QDialog):
                 save()
                 return
             self._confirmed_deactivation = True
-            self.warning.setText(self.deactivation_text(visits))
+            self.warning.setText(warning(visits))
             self.warning.setVisible(True)
             self.ok_button.setText(self.tr("Deactivate anyway"))
 
         self.run(count, counted)
-
-    def deactivation_text(self, visits: int) -> str:
-        raise NotImplementedError
 
 
 class OfficeDialog(_SetupDialog):
@@ -272,6 +274,7 @@ class OfficeDialog(_SetupDialog):
             draft.active,
             lambda: service.future_visits(actor, office_id=office_id),
             lambda: self.run(lambda: service.update_office(actor, office_id, draft), self._updated),
+            self.deactivation_text,
         )
 
     def _created(self, result: Any) -> None:
@@ -410,6 +413,7 @@ class ResourceDialog(_SetupDialog):
             lambda: self.run(
                 lambda: service.update_resource(actor, resource_id, draft), self._updated
             ),
+            self.deactivation_text,
         )
 
     def _created(self, result: Any) -> None:
