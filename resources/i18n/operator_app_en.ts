@@ -135,7 +135,7 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+110"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+111"/>
         <source>This resource is not taking bookings now: choose another.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -165,7 +165,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../operator_app/gui/call/visit_labels.py" line="+15"/>
         <source>E-mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -190,7 +190,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+142"/>
         <location line="+78"/>
         <source>Looking for free slots…</source>
         <translation type="unfinished"></translation>
@@ -313,7 +313,7 @@
 <context>
     <name>CalendarCallPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/calendar_call_panel.py" line="+36"/>
+        <location filename="../../operator_app/gui/call/calendar_call_panel.py" line="+39"/>
         <source>Confirmation call</source>
         <translation type="unfinished"></translation>
     </message>
@@ -798,7 +798,7 @@
 <context>
     <name>CalendarSetupPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+170"/>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+179"/>
         <source>Offices and resources</source>
         <translation type="unfinished"></translation>
     </message>
@@ -868,7 +868,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+220"/>
+        <location line="+139"/>
+        <source>Unsaved weekly hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The weekly hours of “{resource}” have unsaved changes. Save them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+168"/>
         <source>{count} booked time slots ahead took the new number of seats.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4277,7 +4287,7 @@ Details: {detail}</source>
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+227"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+229"/>
         <source>Edit office</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4356,12 +4366,12 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+288"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+313"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4377,12 +4387,12 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+22"/>
-        <location line="+173"/>
+        <location line="+179"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-172"/>
         <source>The call was saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4392,12 +4402,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+103"/>
         <source>Visit booked: {client} client&apos;s time, {office} office time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5299,7 +5309,7 @@ Details: {detail}</source>
 <context>
     <name>ResourceDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+96"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+97"/>
         <source>Edit resource</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5783,7 +5793,7 @@ Details: {detail}</source>
 <context>
     <name>SlotTable</name>
     <message>
-        <location filename="../../operator_app/gui/call/slot_table.py" line="+27"/>
+        <location filename="../../operator_app/gui/call/slot_table.py" line="+30"/>
         <source>Mon</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5925,7 +5935,7 @@ Details: {detail}</source>
 <context>
     <name>TemplatesPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+206"/>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+214"/>
         <source>Message templates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5975,12 +5985,22 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>The templates could not be loaded. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+44"/>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The text of “{message}” has unsaved changes. Save them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Choose a message to edit its text.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5990,7 +6010,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Fix the text to see the preview.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6000,7 +6020,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>An e-mail needs a subject.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6585,12 +6605,12 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>The hours are saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6679,12 +6699,12 @@ Details: {detail}</source>
 <context>
     <name>_SetupDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-295"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-298"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Deactivate anyway</source>
         <translation type="unfinished"></translation>
     </message>

@@ -135,7 +135,7 @@
 <context>
     <name>BookingDialog</name>
     <message>
-        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+110"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+111"/>
         <source>This resource is not taking bookings now: choose another.</source>
         <translation>Этот ресурс сейчас не принимает записи: выберите другой.</translation>
     </message>
@@ -165,7 +165,7 @@
         <translation>Визит уже назначен на это время.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../operator_app/gui/call/visit_labels.py" line="+15"/>
         <source>E-mail</source>
         <translation>Эл. почта</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>Другое (отправляет оператор)</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location filename="../../operator_app/gui/call/booking_dialog.py" line="+142"/>
         <location line="+78"/>
         <source>Looking for free slots…</source>
         <translation>Поиск свободных слотов…</translation>
@@ -314,7 +314,7 @@
 <context>
     <name>CalendarCallPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/calendar_call_panel.py" line="+36"/>
+        <location filename="../../operator_app/gui/call/calendar_call_panel.py" line="+39"/>
         <source>Confirmation call</source>
         <translation>Звонок-подтверждение</translation>
     </message>
@@ -800,7 +800,7 @@
 <context>
     <name>CalendarSetupPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+170"/>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+179"/>
         <source>Offices and resources</source>
         <translation>Офисы и ресурсы</translation>
     </message>
@@ -870,7 +870,17 @@
         <translation>Праздники, выходные и особые рабочие дни</translation>
     </message>
     <message>
-        <location line="+220"/>
+        <location line="+139"/>
+        <source>Unsaved weekly hours</source>
+        <translation>Несохранённые часы работы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The weekly hours of “{resource}” have unsaved changes. Save them?</source>
+        <translation>Часы работы «{resource}» изменены и не сохранены. Сохранить изменения?</translation>
+    </message>
+    <message>
+        <location line="+168"/>
         <source>{count} booked time slots ahead took the new number of seats.</source>
         <translation>Новое число мест применено к будущим слотам с записями: {count}.</translation>
     </message>
@@ -4281,7 +4291,7 @@ Details: {detail}</source>
 <context>
     <name>OfficeDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+227"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+229"/>
         <source>Edit office</source>
         <translation>Изменение офиса</translation>
     </message>
@@ -4360,12 +4370,12 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+288"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+313"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+93"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>
@@ -4381,12 +4391,12 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+22"/>
-        <location line="+173"/>
+        <location line="+179"/>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-172"/>
         <source>The call was saved.</source>
         <translation>Звонок сохранён.</translation>
     </message>
@@ -4396,12 +4406,12 @@ Details: {detail}</source>
         <translation>Звонок хранится на этом компьютере, пока его не удастся сохранить.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+103"/>
         <source>Visit booked: {client} client&apos;s time, {office} office time.</source>
         <translation>Визит назначен: {client} по времени клиента, {office} по времени офиса.</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>No connection to the database — your work is kept on this computer and will be saved when the connection returns.</source>
         <translation>Нет связи с базой данных — ваша работа хранится на этом компьютере и будет сохранена, когда связь восстановится.</translation>
     </message>
@@ -5304,7 +5314,7 @@ Details: {detail}</source>
 <context>
     <name>ResourceDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+96"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="+97"/>
         <source>Edit resource</source>
         <translation>Изменение ресурса</translation>
     </message>
@@ -5788,7 +5798,7 @@ Details: {detail}</source>
 <context>
     <name>SlotTable</name>
     <message>
-        <location filename="../../operator_app/gui/call/slot_table.py" line="+27"/>
+        <location filename="../../operator_app/gui/call/slot_table.py" line="+30"/>
         <source>Mon</source>
         <translation>Пн</translation>
     </message>
@@ -5930,7 +5940,7 @@ Details: {detail}</source>
 <context>
     <name>TemplatesPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+206"/>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+214"/>
         <source>Message templates</source>
         <translation>Шаблоны сообщений</translation>
     </message>
@@ -5980,12 +5990,22 @@ Details: {detail}</source>
         <translation>Отменить ваши правки и использовать стандартный текст из приложения</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <source>The templates could not be loaded. {reason}</source>
         <translation>Не удалось загрузить шаблоны. {reason}</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+44"/>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The text of “{message}” has unsaved changes. Save them?</source>
+        <translation>Текст «{message}» изменён и не сохранён. Сохранить изменения?</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Choose a message to edit its text.</source>
         <translation>Выберите сообщение, чтобы изменить его текст.</translation>
     </message>
@@ -5995,7 +6015,7 @@ Details: {detail}</source>
         <translation>{message} · {language} · {channel}</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>Fix the text to see the preview.</source>
         <translation>Исправьте текст, чтобы увидеть предпросмотр.</translation>
     </message>
@@ -6005,7 +6025,7 @@ Details: {detail}</source>
         <translation>Сохранено.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>An e-mail needs a subject.</source>
         <translation>У письма должна быть тема.</translation>
     </message>
@@ -6590,12 +6610,12 @@ Details: {detail}</source>
         <translation>Сохранить часы работы (Ctrl+S)</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+10"/>
         <source>The hours are saved.</source>
         <translation>Часы работы сохранены.</translation>
     </message>
@@ -6684,12 +6704,12 @@ Details: {detail}</source>
 <context>
     <name>_SetupDialog</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-295"/>
+        <location filename="../../operator_app/gui/calendar_setup/dialogs.py" line="-298"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Deactivate anyway</source>
         <translation>Всё равно отключить</translation>
     </message>

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -245,3 +246,127 @@ def test_deactivating_a_resource_with_visits_ahead_asks_first(
     saved = page.selected_resource()
     assert saved is not None and not saved.active
     settle(qtbot, page)
+
+
+NINE_TO_SIX = tuple(HoursInterval(day, dt.time(9), dt.time(18)) for day in range(5))
+TYPED = "10-12"
+
+
+@pytest.fixture
+def two_resources(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> Iterator[tuple[CalendarSetupPage, list[int], list[int]]]:
+    """The page on two offices; the first has two resources, the first of them chosen."""
+    service = CalendarSetupService(sqlite_db)
+    offices = [
+        service.create_office(admin, OfficeDraft(name, time_zone="Europe/Moscow"))
+        for name in ("Офис А", "Офис Б")
+    ]
+    resources = [
+        service.create_resource(admin, offices[0].office_id, ResourceDraft(name, "room"))
+        for name in ("Анна", "Борис")
+    ]
+    for resource in resources:
+        service.replace_hours(admin, resource.resource_id, NINE_TO_SIX)
+    page = CalendarSetupPage(context_for(sqlite_db, admin, translations), clock=lambda: NOW)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    qtbot.waitUntil(lambda: page.selected_resource() is not None)
+    settle(qtbot, page)
+    office = page.selected_office()
+    assert office is not None and office.office_id == offices[0].office_id
+    chosen = page.selected_resource()
+    assert chosen is not None and chosen.resource_id == resources[0].resource_id
+    yield page, [o.office_id for o in offices], [r.resource_id for r in resources]
+    settle(qtbot, page)
+
+
+def type_monday_and_answer(
+    qtbot: QtBot, page: CalendarSetupPage, answer: QMessageBox.StandardButton
+) -> list[str]:
+    asked: list[str] = []
+
+    def ask() -> QMessageBox.StandardButton:
+        asked.append(page.hours.days[0].text())
+        return answer
+
+    page.ask_unsaved = ask
+    page.hours.days[0].clear()
+    qtbot.keyClicks(page.hours.days[0], TYPED)  # type: ignore[no-untyped-call]
+    assert page.hours.is_dirty()
+    return asked
+
+
+def chosen_resource_id(page: CalendarSetupPage) -> int | None:
+    resource = page.selected_resource()
+    return resource.resource_id if resource is not None else None
+
+
+def test_cancel_keeps_the_resource_and_the_typed_hours(
+    qtbot: QtBot, two_resources: tuple[CalendarSetupPage, list[int], list[int]]
+) -> None:
+    page, _offices, resources = two_resources
+    asked = type_monday_and_answer(qtbot, page, QMessageBox.StandardButton.Cancel)
+    page.resources.select_where(lambda resource: resource.resource_id == resources[1])
+    settle(qtbot, page)
+    assert asked == [TYPED]  # restoring the row does not ask again
+    assert chosen_resource_id(page) == resources[0]
+    assert page.hours.days[0].text() == TYPED and page.hours.is_dirty()
+
+
+def test_cancel_keeps_the_office_and_the_typed_hours(
+    qtbot: QtBot, two_resources: tuple[CalendarSetupPage, list[int], list[int]]
+) -> None:
+    page, offices, resources = two_resources
+    asked = type_monday_and_answer(qtbot, page, QMessageBox.StandardButton.Cancel)
+    page.offices.select_where(lambda office: office.office_id == offices[1])
+    settle(qtbot, page)
+    assert asked == [TYPED]
+    office = page.selected_office()
+    assert office is not None and office.office_id == offices[0]
+    assert chosen_resource_id(page) == resources[0]
+    assert page.hours.days[0].text() == TYPED and page.hours.is_dirty()
+
+
+def test_discard_moves_and_drops_the_typed_hours(
+    qtbot: QtBot,
+    two_resources: tuple[CalendarSetupPage, list[int], list[int]],
+    sqlite_db: Database,
+    admin: Actor,
+) -> None:
+    page, _offices, resources = two_resources
+    asked = type_monday_and_answer(qtbot, page, QMessageBox.StandardButton.Discard)
+    page.resources.select_where(lambda resource: resource.resource_id == resources[1])
+    settle(qtbot, page)
+    assert asked == [TYPED]
+    assert chosen_resource_id(page) == resources[1]
+    assert page.hours.days[0].text() == "09:00–18:00" and not page.hours.is_dirty()
+    service = CalendarSetupService(sqlite_db)
+    assert service.hours(admin, resources[0]) == NINE_TO_SIX
+
+
+def test_save_stores_the_typed_hours_then_moves(
+    qtbot: QtBot,
+    two_resources: tuple[CalendarSetupPage, list[int], list[int]],
+    sqlite_db: Database,
+    admin: Actor,
+) -> None:
+    page, offices, resources = two_resources
+    asked = type_monday_and_answer(qtbot, page, QMessageBox.StandardButton.Save)
+    page.offices.select_where(lambda office: office.office_id == offices[1])  # no resources
+    qtbot.waitUntil(lambda: not page.is_busy() and chosen_resource_id(page) is None)
+    settle(qtbot, page)
+    assert asked == [TYPED]
+    office = page.selected_office()
+    assert office is not None and office.office_id == offices[1]
+    saved = CalendarSetupService(sqlite_db).hours(admin, resources[0])
+    assert saved[0] == HoursInterval(0, dt.time(10), dt.time(12))
+    assert saved[1:] == NINE_TO_SIX[1:]
+    assert not page.hours.is_dirty()
+
+    page.offices.select_where(lambda office: office.office_id == offices[0])
+    qtbot.waitUntil(lambda: chosen_resource_id(page) == resources[0])
+    settle(qtbot, page)
+    assert page.hours.days[0].text() == "10:00–12:00"
+    assert asked == [TYPED]  # nothing was left to ask about

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -142,3 +143,65 @@ def test_the_list_shows_each_message_name_fully_in_russian_at_1440_px(
         left = table.columnViewportPosition(column)
         assert left >= 0 and left + table.columnWidth(column) <= table.viewport().width()
     assert not table.horizontalScrollBar().isVisible()
+
+
+def edit_then_choose_another(
+    qtbot: QtBot, page: TemplatesPage, answer: QMessageBox.StandardButton
+) -> list[str]:
+    asked: list[str] = []
+
+    def ask() -> QMessageBox.StandardButton:
+        asked.append(page.heading.text())
+        return answer
+
+    page.ask_unsaved = ask
+    assert page.select("control_touch", "ru", "sms")
+    page.body.setPlainText("Ждём вас завтра, {client_name}!")
+    assert page.select("booking_confirmation", "ru", "sms")
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=10_000)
+    return asked
+
+
+def test_cancel_keeps_the_template_and_the_typed_text(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    page = open_page(qtbot, sqlite_db, admin, translations)
+    asked = edit_then_choose_another(qtbot, page, QMessageBox.StandardButton.Cancel)
+    assert len(asked) == 1  # restoring the row does not ask again
+    selected = page.selected()
+    assert selected is not None and selected.code == "control_touch"
+    assert page.body.toPlainText() == "Ждём вас завтра, {client_name}!"
+    assert page.has_unsaved_edits()
+    assert not TemplateService(sqlite_db).template("control_touch", "ru", "sms").edited
+
+
+def test_discard_moves_and_drops_the_typed_text(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    page = open_page(qtbot, sqlite_db, admin, translations)
+    asked = edit_then_choose_another(qtbot, page, QMessageBox.StandardButton.Discard)
+    assert len(asked) == 1
+    selected = page.selected()
+    assert selected is not None and selected.code == "booking_confirmation"
+    service = TemplateService(sqlite_db)
+    assert page.body.toPlainText() == service.template("booking_confirmation", "ru", "sms").body
+    assert not page.has_unsaved_edits()
+    assert not service.template("control_touch", "ru", "sms").edited
+    assert page.select("control_touch", "ru", "sms")  # nothing left to ask about
+    assert len(asked) == 1
+
+
+def test_save_stores_the_typed_text_then_moves(
+    qtbot: QtBot, sqlite_db: Database, admin: Actor, translations: Translations
+) -> None:
+    page = open_page(qtbot, sqlite_db, admin, translations)
+    asked = edit_then_choose_another(qtbot, page, QMessageBox.StandardButton.Save)
+    assert len(asked) == 1
+    service = TemplateService(sqlite_db)
+    stored = service.template("control_touch", "ru", "sms")
+    assert stored.edited and stored.body == "Ждём вас завтра, {client_name}!"
+    assert page.notice.text() == "Saved."
+    selected = page.selected()
+    assert selected is not None and selected.code == "booking_confirmation"
+    assert page.body.toPlainText() == service.template("booking_confirmation", "ru", "sms").body
+    assert not page.has_unsaved_edits()

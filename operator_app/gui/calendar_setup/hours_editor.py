@@ -146,11 +146,18 @@ class WeeklyHoursEditor(QWidget):
                 show_field_error(self._errors[weekday], None)
         return tuple(hours) if readable else None
 
-    def request_save(self) -> None:
+    def request_save(self) -> bool:
+        """Ask for the typed hours to be saved; False when a day cannot be read."""
         hours = self.read()
-        if hours is not None:
-            self.status.setText(self.tr("Saving…"))
-            self.save_requested.emit(hours)
+        if hours is None:
+            return False
+        self.status.setText(self.tr("Saving…"))
+        self.save_requested.emit(hours)
+        return True
+
+    def discard_edits(self) -> None:
+        """The person chose to drop what was typed; the next resource's hours replace it."""
+        self._dirty = False
 
     def saved(self, hours: Sequence[HoursInterval]) -> None:
         self.show_hours(hours, self._zone)

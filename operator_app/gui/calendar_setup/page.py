@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -82,6 +83,12 @@ class CalendarSetupPage(QWidget):
         self._tasks: set[BackgroundTask] = set()
         self._sellers: list[SellerChoice] = []
         self.dialog: OfficeDialog | ResourceDialog | None = None  # the one open, for tests
+        self._office_id: int | None = None  # the office whose resources are shown
+        self._hours_resource: ResourceInfo | None = None  # whose hours the editor shows
+        self._after_hours_saved: Callable[[], None] | None = None
+        self._restoring = False
+        # Replaced by tests: the question asked before leaving unsaved weekly hours.
+        self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self._ask_unsaved
 
         self._title = page_title()
         self._hint = QLabel()
@@ -93,7 +100,7 @@ class CalendarSetupPage(QWidget):
 
         self.office_model = OfficeTableModel(self)
         self.offices: DataTable[OfficeInfo] = DataTable(self.office_model, "setupOffices")
-        self.offices.selectionModel().selectionChanged.connect(lambda *_: self._office_chosen())
+        self.offices.selectionModel().selectionChanged.connect(lambda *_: self._office_clicked())
         self.offices.doubleClicked.connect(lambda _index: self.edit_office())
         self.add_office_button = QPushButton()
         self.add_office_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
@@ -103,7 +110,9 @@ class CalendarSetupPage(QWidget):
 
         self.resource_model = ResourceTableModel(self)
         self.resources: DataTable[ResourceInfo] = DataTable(self.resource_model, "setupResources")
-        self.resources.selectionModel().selectionChanged.connect(lambda *_: self._resource_chosen())
+        self.resources.selectionModel().selectionChanged.connect(
+            lambda *_: self._resource_clicked()
+        )
         self.resources.doubleClicked.connect(lambda _index: self.edit_resource())
         self.add_resource_button = QPushButton()
         self.add_resource_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
@@ -270,8 +279,91 @@ class CalendarSetupPage(QWidget):
     def selected_resource(self) -> ResourceInfo | None:
         return self.resources.selected_row()
 
+    # --- leaving unsaved weekly hours ---------------------------------------------------------
+
+    def _office_clicked(self) -> None:
+        if self._restoring:
+            return
+        office = self.selected_office()
+        target = office.office_id if office is not None else None
+        old = self._office_id
+        if target != old and not self._may_leave_hours(
+            restore=lambda: self._select_office(old),
+            move=lambda: self._select_office(target),
+        ):
+            return
+        self._office_chosen()
+
+    def _resource_clicked(self) -> None:
+        if self._restoring:
+            return
+        resource, shown = self.selected_resource(), self._hours_resource
+        target = resource.resource_id if resource is not None else None
+        if (
+            shown is not None
+            and target != shown.resource_id
+            and not self._may_leave_hours(
+                restore=lambda: self._select_resource(shown.resource_id),
+                move=lambda: self._select_resource(target),
+            )
+        ):
+            return
+        self._resource_chosen()
+
+    def _may_leave_hours(self, restore: Callable[[], None], move: Callable[[], None]) -> bool:
+        """Whether the selection may change now; otherwise the old one is selected again and,
+        when the person chose Save, the move happens once the hours are saved."""
+        if not self.hours.is_dirty() or self._hours_resource is None:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.hours.discard_edits()
+            return True
+        self._restoring = True
+        try:
+            restore()
+        finally:
+            self._restoring = False
+        if answer == QMessageBox.StandardButton.Save:
+            self._after_hours_saved = move
+            if not self.hours.request_save():
+                self._after_hours_saved = None  # a day cannot be read: stay to fix it
+        return False
+
+    def _select_office(self, office_id: int | None) -> None:
+        if office_id is None:
+            self.offices.clearSelection()
+        else:
+            self.offices.select_where(lambda office: office.office_id == office_id)
+
+    def _select_resource(self, resource_id: int | None) -> None:
+        if resource_id is None:
+            self.resources.clearSelection()
+        else:
+            self.resources.select_where(lambda resource: resource.resource_id == resource_id)
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        resource = self._hours_resource
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved weekly hours"),
+            self.tr("The weekly hours of “{resource}” have unsaved changes. Save them?").format(
+                resource=resource.name if resource is not None else ""
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        return QMessageBox.StandardButton(box.exec())
+
+    # --- the selected office and resource -----------------------------------------------------
+
     def _office_chosen(self, select_resource_id: int | None = None) -> None:
         office = self.selected_office()
+        self._office_id = office.office_id if office is not None else None
         self._update_titles()
         self._update_buttons()
         if office is None:
@@ -313,6 +405,7 @@ class CalendarSetupPage(QWidget):
     def _show_resource_less(self, exceptions: list[ExceptionInfo]) -> None:
         office = self.selected_office()
         self.hours.show_hours((), office.time_zone if office else "")
+        self._hours_resource = None
         self.hours.set_editable(False)
         self.exceptions.show_exceptions(
             office.office_id if office else None, None, exceptions, self._resource_names()
@@ -347,7 +440,11 @@ class CalendarSetupPage(QWidget):
             if chosen is None or chosen.resource_id != result.resource_id:
                 return
             current = self.selected_office()
-            self.hours.show_hours(result.hours, current.time_zone if current else "")
+            shown = self._hours_resource
+            typing_here = shown is not None and shown.resource_id == result.resource_id
+            if not (typing_here and self.hours.is_dirty()):  # a reload keeps what is typed
+                self.hours.show_hours(result.hours, current.time_zone if current else "")
+            self._hours_resource = chosen
             self.hours.set_editable(self._may_edit)
             self.exceptions.show_exceptions(
                 office_id, resource_id, result.exceptions, self._resource_names()
@@ -454,10 +551,15 @@ class CalendarSetupPage(QWidget):
             self.notice.setText(
                 self.tr("The weekly hours of “{name}” are saved.").format(name=resource.name)
             )
+            move, self._after_hours_saved = self._after_hours_saved, None
+            if move is not None:
+                move()
 
-        self._run(
-            lambda: service.replace_hours(actor, resource_id, hours), saved, self.hours.refused
-        )
+        def refused(error: BaseException) -> None:
+            self._after_hours_saved = None  # stay with the hours that need fixing
+            self.hours.refused(error)
+
+        self._run(lambda: service.replace_hours(actor, resource_id, hours), saved, refused)
 
     def _add_exceptions(self, drafts: object) -> None:
         assert isinstance(drafts, list)

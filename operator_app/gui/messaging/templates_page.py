@@ -5,6 +5,7 @@ shipped text."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -100,6 +102,12 @@ class TemplatesPage(QWidget):
         self._save_task: BackgroundTask | None = None
         self._current: TemplateView | None = None
         self._select_after_load: tuple[str, str, str] | None = None
+        # What the editors held when the template was shown: anything else is unsaved work.
+        self._shown_texts: tuple[str | None, str] = (None, "")
+        self._move_after_save: tuple[str, str, str] | None = None
+        self._restoring = False
+        # Replaced by tests: the question asked before leaving unsaved edits.
+        self.ask_unsaved: Callable[[], QMessageBox.StandardButton] = self._ask_unsaved
 
         self._title = page_title()
         self.filter = QLineEdit()
@@ -107,7 +115,7 @@ class TemplatesPage(QWidget):
         self.model = TemplateTableModel(self)
         self.table: DataTable[TemplateView] = DataTable(self.model, TABLE_KEY)
         self.filter.textChanged.connect(self.table.set_filter_text)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -249,6 +257,7 @@ class TemplatesPage(QWidget):
         self.error.clear_error()
         current = self._select_after_load or (_key(self._current) if self._current else None)
         self._select_after_load = None
+        self._move_after_save = None
         self._current = None  # shown again below, from the fresh rows
         self.model.set_rows(list(views))
         self.table.fit_columns()
@@ -272,6 +281,50 @@ class TemplatesPage(QWidget):
     def select(self, code: str, language: str, channel: str) -> bool:
         return self.table.select_where(lambda row: _key(row) == (code, language, channel))
 
+    def has_unsaved_edits(self) -> bool:
+        return self._current is not None and self._texts() != self._shown_texts
+
+    def _selection_changed(self) -> None:
+        if self._restoring:
+            return
+        view, shown = self.selected(), self._current
+        leaving = shown is not None and (view is None or _key(view) != _key(shown))
+        if shown is not None and leaving and self.has_unsaved_edits():
+            if view is None:
+                return  # nothing else to show (filtered out): keep the edits on screen
+            answer = self.ask_unsaved()
+            if answer != QMessageBox.StandardButton.Discard:
+                self._restore_selection(shown)
+                if answer == QMessageBox.StandardButton.Save:
+                    self._move_after_save = _key(view)
+                    self.save()
+                return
+        self._show_selected()
+
+    def _restore_selection(self, view: TemplateView) -> None:
+        self._restoring = True
+        try:
+            self.select(*_key(view))
+        finally:
+            self._restoring = False
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        view = self._current
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved changes"),
+            self.tr("The text of “{message}” has unsaved changes. Save them?").format(
+                message=template_label(view.code) if view is not None else ""
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        return QMessageBox.StandardButton(box.exec())
+
     def _show_selected(self) -> None:
         view = self.selected()
         if view is not None and self._current is not None and _key(view) == _key(self._current):
@@ -294,7 +347,8 @@ class TemplatesPage(QWidget):
             )
             self.subject.setText(view.subject or "")
             self.body.setPlainText(view.body)
-        self._update_buttons()
+        self._update_buttons()  # first: whether the subject counts depends on the channel
+        self._shown_texts = self._texts()
         self._update_preview()
 
     def _update_buttons(self) -> None:
@@ -367,11 +421,12 @@ class TemplatesPage(QWidget):
         assert isinstance(saved, TemplateView)
         self._save_task = None
         self.notice.setText(self.tr("Saved."))
-        self._select_after_load = _key(saved)
+        self._select_after_load = self._move_after_save or _key(saved)
         self.refresh()
 
     def _save_failed(self, error: BaseException) -> None:
         self._save_task = None
+        self._move_after_save = None  # stay with the text that needs fixing
         self._update_buttons()
         if isinstance(error, ValidationFailed) and error.field in ("subject", "body"):
             editor_label = self.subject_error if error.field == "subject" else self.body_error
