@@ -83,10 +83,14 @@ class ReminderPlanDialog(QDialog):
         )
 
         self.cyclic_group = QGroupBox()
-        cyclic = QFormLayout(self.cyclic_group)
+        # The note above the form, not a spanning form row: a form row does not give a
+        # word-wrapped label the height of its second line.
+        cyclic_column = QVBoxLayout(self.cyclic_group)
         self.cyclic_note = QLabel()
         self.cyclic_note.setWordWrap(True)
-        cyclic.addRow(self.cyclic_note)
+        cyclic_column.addWidget(self.cyclic_note)
+        cyclic = QFormLayout()
+        cyclic_column.addLayout(cyclic)
         self.review_request_hours_after = self._spin("review_request_hours_after", limits)
         self._add(cyclic, "review_request_hours_after", self.review_request_hours_after)
         self.rule_preset = QComboBox()
