@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self.outbox_sender: OutboxSender | None = None
         self._session_over = False
         # After start-up, which should not wait for the mail libraries.
-        QTimer.singleShot(OUTBOX_SENDER_DELAY_MS, self._start_outbox_sender)
+        QTimer.singleShot(OUTBOX_SENDER_DELAY_MS, self, self._start_outbox_sender)
         self.setWindowIcon(app_icon("app"))
         self.setMinimumSize(760, 500)
         if not restore_main_window(self, _STATE_KEY):
