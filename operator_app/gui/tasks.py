@@ -90,7 +90,9 @@ class _Runnable(QRunnable):
     def __init__(self, body: Callable[[], None]) -> None:
         super().__init__()
         self._body = body
-        self.setAutoDelete(False)  # the task owns it until the run is over
+        # The pool deletes it once run() has returned. Python must not: a task dropped while
+        # its work still runs (its page closed) would free the runnable under the worker.
+        self.setAutoDelete(True)
 
     def run(self) -> None:
         self._body()
