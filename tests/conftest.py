@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
-from operator_app.gui.garbage import collect_due_generations
+from operator_app.gui.garbage import UiThreadGarbageCollector, collect_due_generations
 from operator_app.storage.database import Database
 from operator_app.storage.migrate import upgrade
 from tests.support.pg_server import PostgresForTests, ThrowawayPostgres
@@ -41,9 +41,18 @@ def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     # Widgets a test closed are deleted first: a Python wrapper collected while its C++
     # object still waits for deletion would come back without its attributes when a late
     # event reaches it.
-    if QCoreApplication.instance() is not None:
+    application = QCoreApplication.instance()
+    if application is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collect_due_generations(GC_THRESHOLDS)
+    # A collector left running (or automatic collection switched back on) would clear the
+    # attributes of wrappers whose widgets still wait for deletion, in the middle of a later
+    # test — failures that come and go with the timing.
+    assert not gc.isenabled(), "a test switched automatic garbage collection back on"
+    if application is not None:
+        assert not application.findChildren(UiThreadGarbageCollector), (
+            "a test left the app's garbage collector running"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import socket
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from operator_app.app import EXIT_FAILED, Launch, create_application, launch, ru
 from operator_app.core.demo_data.workspace import DEMO_LISTS
 from operator_app.core.roles import Role
 from operator_app.core.users import UserService
+from operator_app.gui.garbage import UiThreadGarbageCollector
 from operator_app.gui.dialogs.users import UserDialog
 from operator_app.gui.first_run import FirstRunDialog
 from operator_app.gui.main_window import MainWindow
@@ -40,6 +42,12 @@ def app(qapp: QApplication) -> Iterator[QApplication]:
         widget.close()
         widget.deleteLater()
     application.processEvents()
+    # The app's collector would go on collecting during every later test, at any moment of
+    # their event loops; the session collects only between tests (tests/conftest.py).
+    for collector in application.findChildren(UiThreadGarbageCollector):
+        collector.stop()
+        collector.setParent(None)
+    gc.disable()
     remove_all_translators(application)
     root = logging.getLogger()
     for handler in list(root.handlers):
