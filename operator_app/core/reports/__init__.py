@@ -1,0 +1,1 @@
+"""What supervisors review: figures, plans and KPIs, call reviews, exports."""
