@@ -110,6 +110,18 @@ def _export_visits(args: argparse.Namespace) -> int:
     return run_export_visits(args, open_database)
 
 
+def _export_calls(args: argparse.Namespace) -> int:
+    from operator_app.cli_export import run_export_calls
+
+    return run_export_calls(args, open_database)
+
+
+def _report_kpi(args: argparse.Namespace) -> int:
+    from operator_app.cli_report import run_report_kpi
+
+    return run_report_kpi(args, open_database)
+
+
 def _outbox_send(args: argparse.Namespace) -> int:
     from operator_app.cli_outbox import run_outbox_send
 
@@ -211,6 +223,29 @@ def build_parser() -> argparse.ArgumentParser:
     export_visits.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     _db_option(export_visits, inherited=True)
     export_visits.set_defaults(handler=_export_visits)
+    export_calls = export_commands.add_parser(
+        "calls", help="calls started between two dates (inclusive), one row per call"
+    )
+    export_calls.add_argument("--from", required=True, metavar="DATE", dest="date_from")
+    export_calls.add_argument("--to", required=True, metavar="DATE", dest="date_to")
+    export_calls.add_argument(
+        "--format", required=True, choices=("csv", "xlsx"), dest="file_format"
+    )
+    export_calls.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    _db_option(export_calls, inherited=True)
+    export_calls.set_defaults(handler=_export_calls)
+
+    report = commands.add_parser("report", help="figures for supervisors")
+    report_commands = report.add_subparsers(title="reports", metavar="REPORT", required=True)
+    report_kpi = report_commands.add_parser(
+        "kpi", help="calls, reach, talk time, leads, held visits and conversions, per operator"
+    )
+    report_kpi.add_argument("--from", required=True, metavar="DATE", dest="date_from")
+    report_kpi.add_argument("--to", required=True, metavar="DATE", dest="date_to")
+    report_kpi.add_argument("--campaign", metavar="NAME", help="only this campaign's calls")
+    report_kpi.add_argument("--json", action="store_true", help="last line: the figures as JSON")
+    _db_option(report_kpi, inherited=True)
+    report_kpi.set_defaults(handler=_report_kpi)
 
     outbox = commands.add_parser("outbox", help="messages to clients waiting to be sent")
     outbox_commands = outbox.add_subparsers(

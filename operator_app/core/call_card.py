@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from operator_app.core.errors import NotFound
+from operator_app.core.script_split import SETTINGS_KEY, ScriptSplit, assigned_version
 from operator_app.core.scripts_format import ScriptDocument, from_document
 from operator_app.storage.database import Database
 from operator_app.storage.repositories import card_queries as q
@@ -95,7 +98,18 @@ def display_phone(e164: str) -> str:
     return e164
 
 
-def load_call_card(database: Database, lead_id: int) -> CallCard:
+def load_call_card(
+    database: Database,
+    lead_id: int,
+    operator_id: int | None = None,
+    *,
+    script_version_id: int | None = None,
+) -> CallCard:
+    """The lead's card; `operator_id` is who calls (a per-operator script split needs it).
+
+    `script_version_id` reopens a call in the version it was started with (a call restored
+    from its draft), as long as that version is still a published one of the script.
+    """
     with database.session() as session:
         lead = q.lead_row(session, lead_id)
         if lead is None:
@@ -103,7 +117,7 @@ def load_call_card(database: Database, lead_id: int) -> CallCard:
         phones = q.phones_of_contact(session, lead.contact_id)
         attempts = q.attempts_of_lead(session, lead_id)
         answers = q.answers_of_lead(session, lead_id)
-        script = q.script_of_campaign(session, lead.script_id) if lead.script_id else None
+        script = _script_version(session, lead, operator_id, script_version_id)
         settings = lead.campaign_settings
         office = settings.get("office_address")
         if not isinstance(office, str):
@@ -149,6 +163,26 @@ def load_call_card(database: Database, lead_id: int) -> CallCard:
             for a in answers
         ),
     )
+
+
+def _script_version(
+    session: Session, lead: q.LeadRow, operator_id: int | None, started_with: int | None
+) -> q.ScriptRow | None:
+    """The version the call started with, else the one the campaign's split assigns, else
+    the latest published one."""
+    if lead.script_id is None:
+        return None
+    if started_with is not None:
+        kept = q.script_version_of(session, lead.script_id, started_with)
+        if kept is not None:
+            return kept
+    split = ScriptSplit.from_settings(lead.campaign_settings.get(SETTINGS_KEY))
+    if split is not None:
+        version_id = assigned_version(split, lead_id=lead.lead_id, operator_id=operator_id)
+        chosen = q.script_version_of(session, lead.script_id, version_id)
+        if chosen is not None:
+            return chosen
+    return q.script_of_campaign(session, lead.script_id)
 
 
 def _client_zone(lead: q.LeadRow, phones: list[q.PhoneRow]) -> tuple[str, bool]:

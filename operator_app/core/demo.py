@@ -27,6 +27,7 @@ from operator_app.core.calendar.reminder_plan import ReminderSettings
 from operator_app.core.campaign_config import apply_campaign
 from operator_app.core.campaign_format import CampaignDocument, load_campaign
 from operator_app.core.demo_data.calendar import write_demo_calendar
+from operator_app.core.demo_data.history import DemoHistory, write_demo_history
 from operator_app.core.demo_data.leads import DemoCompany, DemoLead, generate_list
 from operator_app.core.demo_data.phones import landline_phone
 from operator_app.core.demo_data.workspace import (
@@ -168,6 +169,7 @@ class DemoSummary:
     verifications: int = 0  # verified leads
     overridden: int = 0  # of them, with the operator's override
     handoffs: int = 0  # of them, handed off to a seller with a booked presentation
+    history: DemoHistory | None = None  # the supervisors' last 14 days
 
     @property
     def leads(self) -> int:
@@ -200,6 +202,8 @@ class DemoSummary:
             f"{self.verifications} verified ({self.overridden} with an overridden verdict), "
             f"{self.handoffs} handed off to a seller"
         )
+        if self.history is not None:
+            lines.append(self.history.describe())
         logins = ", ".join(f"{user.login} ({user.display_name})" for user in self.users)
         lines.append(f'  Sign in as {logins} with the password "{self.password}"')
         return "\n".join(lines)
@@ -214,6 +218,7 @@ class _Plan:
     password_hash: str
     office_phones: dict[str, str]  # by office name
     lists: tuple[tuple[ListSpec, list[DemoLead]], ...]
+    seed: int
 
 
 def _plan(seed: int) -> _Plan:
@@ -260,6 +265,7 @@ def _plan(seed: int) -> _Plan:
         password_hash=hash_password(DEMO_PASSWORD),
         office_phones=office_phones,
         lists=lists,
+        seed=seed,
     )
 
 
@@ -340,7 +346,11 @@ class _Writer:
             self.session.add(verification)
         self.session.flush()
         self._handoffs()
-        added = write_demo_calendar(self.session, self.leads_at, self.users, utcnow())
+        now = utcnow()
+        added = write_demo_calendar(self.session, self.leads_at, self.users, now)
+        history = write_demo_history(
+            self.session, self.leads_at, self.users, self.plan.password_hash, now, self.plan.seed
+        )
         offices = [DemoOffice(o.name, o.resources + added[o.name]) for o in offices]
         return DemoSummary(
             users=tuple(
@@ -355,6 +365,7 @@ class _Writer:
             verifications=len(self.verifications),
             overridden=sum(v.overridden for _lead, v in self.verifications),
             handoffs=len(DEMO_HANDOFFS),
+            history=history,
         )
 
     def _users(self) -> None:

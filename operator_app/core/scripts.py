@@ -9,7 +9,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from operator_app.core.errors import OperatorAppError
 from operator_app.core.roles import Actor, Permission, require
+from operator_app.core.script_validation import (
+    ScriptInvalid,
+    blocking_problems,
+    validate_script,
+)
 from operator_app.core.scripts_format import (
     ScriptDocument,
     dump_script,
@@ -18,15 +24,21 @@ from operator_app.core.scripts_format import (
     to_document,
 )
 from operator_app.storage.database import Database
+from operator_app.storage.models import AuditEntry
 from operator_app.storage.repositories import script_queries
 
 __all__ = [
+    "ScriptChangedMeanwhile",
     "StoredScript",
     "export_scripts",
     "import_script",
+    "latest_scripts",
     "latest_version",
+    "publish_script",
     "script_file_name",
 ]
+
+AUDIT_ENTITY = "script"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +76,85 @@ def _store(database: Database, actor: Actor, doc: ScriptDocument) -> int:
             session, script_id, version, doc.language, to_document(stored), actor.user_id
         )
     return version
+
+
+class ScriptChangedMeanwhile(OperatorAppError):
+    """The script's newest version is not the one the edit started from.
+
+    `expected` is the version the editor opened (0: a new script), `latest` the newest stored.
+    """
+
+    def __init__(self, name: str, expected: int, latest: int) -> None:
+        self.name = name
+        self.expected = expected
+        self.latest = latest
+        if expected == 0:
+            message = f"a script named «{name}» already exists (version {latest})"
+        else:
+            message = (
+                f"version {latest} of «{name}» was published after version {expected} was opened"
+            )
+        super().__init__(message)
+
+
+def publish_script(
+    database: Database,
+    actor: Actor,
+    document: ScriptDocument,
+    *,
+    based_on: int | None = None,
+) -> int:
+    """Store an edited script as its next version (1 for a new name); returns the version.
+
+    The stored version is always the highest stored version + 1 (the document's own `version`
+    is ignored), so past calls keep the version they were made with. `based_on` is the
+    version the edit started from (0 for a new script): when another version was published
+    meanwhile, ScriptChangedMeanwhile is raised instead of silently replacing it; None skips
+    that check. Raises ScriptInvalid when validate_script finds errors (warnings do not
+    block) and PermissionDenied without Permission.EDIT_SCRIPTS; nothing is written then.
+    Each publication writes an audit row (entity "script").
+    """
+    require(actor, Permission.EDIT_SCRIPTS)
+    problems = blocking_problems(validate_script(document))
+    if problems:
+        raise ScriptInvalid(problems)
+    # The format's own reader has the last word, and strips texts as a file's would be.
+    checked = from_document(to_document(dataclasses.replace(document, version=1)))
+    try:
+        return _publish(database, actor, checked, based_on)
+    except IntegrityError:
+        # A new script of the same name was created at the same moment (see import_script).
+        return _publish(database, actor, checked, based_on)
+
+
+def _publish(database: Database, actor: Actor, doc: ScriptDocument, based_on: int | None) -> int:
+    with database.session() as session:
+        script_id, highest = script_queries.lock_script(session, doc.name, doc.language)
+        if based_on is not None and highest != based_on:
+            raise ScriptChangedMeanwhile(doc.name, based_on, highest)
+        version = highest + 1
+        stored = dataclasses.replace(doc, version=version)
+        script_queries.add_version(
+            session, script_id, version, doc.language, to_document(stored), actor.user_id
+        )
+        session.add(
+            AuditEntry(
+                user_id=actor.user_id,
+                entity=AUDIT_ENTITY,
+                entity_id=script_id,
+                action="publish",
+                before=None if highest == 0 else {"version": highest},
+                after={"version": version},
+            )
+        )
+    return version
+
+
+def latest_scripts(database: Database) -> list[StoredScript]:
+    """The newest stored version of every script, by name."""
+    with database.session() as session:
+        rows = script_queries.latest_versions(session)
+    return [_stored(row) for row in rows]
 
 
 def latest_version(database: Database, script_name: str) -> StoredScript | None:

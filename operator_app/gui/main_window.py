@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -17,7 +18,12 @@ from operator_app.gui.i18n import LANGUAGE_NAMES
 from operator_app.gui.icons import app_icon
 from operator_app.gui.labels import database_kind_label, role_label
 from operator_app.gui.window_state import restore_main_window, save_main_window
-from operator_app.gui.workspaces import WORKSPACE_FOR_ROLE, Workspace, build_workspace
+from operator_app.gui.workspaces import (
+    WORKSPACE_FOR_ROLE,
+    Workspace,
+    WorkspaceTabs,
+    build_workspace,
+)
 from operator_app.storage.database import describe_url
 
 if TYPE_CHECKING:
@@ -51,8 +57,14 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
+        self.my_results_action = QAction("", self)
+        self.my_results_action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.my_results_action.triggered.connect(self.open_my_results)
+        self.my_results_window: QDialog | None = None
+        # Replaceable in tests, as other pages' questions are.
+        self.ask_discard: Callable[[str], QMessageBox.StandardButton] = self._ask_discard
         self.sign_out_action = QAction("", self)
-        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.sign_out_action.triggered.connect(self._sign_out_if_nothing_is_lost)
         self.quit_action = QAction("", self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -65,6 +77,7 @@ class MainWindow(QMainWindow):
         if self.import_action is not None:
             self._file_menu.addAction(self.import_action)
             self._file_menu.addSeparator()
+        self._file_menu.addAction(self.my_results_action)
         self._file_menu.addAction(self.settings_action)
         self._file_menu.addSeparator()
         self._file_menu.addAction(self.sign_out_action)
@@ -118,6 +131,10 @@ class MainWindow(QMainWindow):
         if self.import_action is not None:
             self.import_action.setText(self.tr("&Import list…"))
             self.import_action.setToolTip(self.tr("Import a lead list from CSV or Excel (Ctrl+I)"))
+        self.my_results_action.setText(self.tr("My &results…"))
+        self.my_results_action.setToolTip(
+            self.tr("Your scorecard and the feedback on your calls (Ctrl+Shift+R)")
+        )
         self.settings_action.setText(self.tr("&Settings…"))
         self.sign_out_action.setText(self.tr("Sign &out"))
         self.quit_action.setText(self.tr("&Quit"))
@@ -140,6 +157,9 @@ class MainWindow(QMainWindow):
     # -- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._leaving_quietly and not self.may_discard_unsaved_edits():
+            event.ignore()
+            return
         save_main_window(self, _STATE_KEY)
         self._end_workspace_session()
         super().closeEvent(event)
@@ -165,6 +185,33 @@ class MainWindow(QMainWindow):
         if callable(end_session):
             end_session()
 
+    def may_discard_unsaved_edits(self) -> bool:
+        """True when nothing unsaved would be lost, or the person chose to discard it."""
+        tabs = self.centralWidget()
+        if not isinstance(tabs, WorkspaceTabs):
+            return True
+        index = tabs.first_page_with_unsaved_changes()
+        if index is None:
+            return True
+        tabs.setCurrentIndex(index)
+        return self.ask_discard(tabs.tabText(index)) == QMessageBox.StandardButton.Discard
+
+    def _ask_discard(self, page_title: str) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr(
+                "The page “{page}” has changes that are not saved or published yet. Discard them?"
+            ).format(page=page_title),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+
+    def _sign_out_if_nothing_is_lost(self) -> None:
+        if self.may_discard_unsaved_edits():
+            self._leaving_quietly = True  # already asked: closing must not ask again
+            self.sign_out_requested.emit()
+
     def close_for_sign_out(self) -> None:
         """Close without asking the app to quit: someone else is about to sign in."""
         self._leaving_quietly = True
@@ -188,6 +235,19 @@ class MainWindow(QMainWindow):
         wizard.finished.connect(self._import_wizard_closed)
         self.import_wizard = wizard
         wizard.open()
+
+    def open_my_results(self) -> None:
+        if self.my_results_window is not None:
+            self.my_results_window.raise_()
+            self.my_results_window.activateWindow()
+            return
+        from operator_app.gui.my_results import MyResultsWindow
+
+        window = MyResultsWindow(self.context, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.finished.connect(lambda _result: setattr(self, "my_results_window", None))
+        self.my_results_window = window
+        window.show()
 
     def _import_wizard_closed(self) -> None:
         self.import_wizard = None

@@ -7,7 +7,7 @@ install and every test keep their own.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QMainWindow, QTableView
+from PySide6.QtWidgets import QMainWindow, QTableView, QWidget
 
 from operator_app.appdirs import app_data_dir
 
@@ -33,6 +33,18 @@ def restore_main_window(window: QMainWindow, key: str) -> bool:
     if isinstance(state, QByteArray):
         window.restoreState(state)
     return bool(restored)
+
+
+def save_geometry(window: QWidget, key: str) -> None:
+    """A secondary window's size and place (a dialog the person may reopen)."""
+    settings = ui_state()
+    settings.setValue(f"{key}/geometry", window.saveGeometry())
+    settings.sync()
+
+
+def restore_geometry(window: QWidget, key: str) -> bool:
+    geometry = ui_state().value(f"{key}/geometry")
+    return isinstance(geometry, QByteArray) and bool(window.restoreGeometry(geometry))
 
 
 class ColumnWidths:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from operator_app.core.roles import Permission, Role
 from operator_app.gui.context import WorkspaceContext
@@ -28,6 +29,33 @@ WORKSPACE_FOR_ROLE = {
 }
 
 
+class LazyPage(QWidget):
+    """Stands in for a page until its tab is first shown: a supervisor's dozen pages are not
+    all built (and loaded) at sign-in, only the ones they open."""
+
+    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._build = build
+        self._page: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def page(self) -> QWidget:
+        if self._page is None:
+            self._page = self._build()
+            self._layout.addWidget(self._page)
+            # A child added to a widget already on screen stays hidden until shown.
+            self._page.show()
+        return self._page
+
+    def is_built(self) -> bool:
+        return self._page is not None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.page()
+        super().showEvent(event)
+
+
 class WorkspaceTabs(QTabWidget):
     """Tabs whose titles follow the language and whose last open tab is remembered."""
 
@@ -42,6 +70,9 @@ class WorkspaceTabs(QTabWidget):
         self._titles.append(title_key)
         self.addTab(page, "")
 
+    def add_lazy_page(self, build: Callable[[], QWidget], title_key: str) -> None:
+        self.add_page(LazyPage(build), title_key)
+
     def finish(self) -> None:
         self.retranslate()
         saved = ui_state().value(f"workspaces/{self.workspace.value}/tab")
@@ -55,8 +86,6 @@ class WorkspaceTabs(QTabWidget):
             "lists": self.tr("Lead lists"),
             "campaigns": self.tr("Campaigns"),
             "database": self.tr("Database"),
-            "review": self.tr("Review"),
-            "editors": self.tr("Editors"),
             "arbitration": self.tr("Arbitration"),
             "criteria": self.tr("Criteria"),
             "incoming": self.tr("Incoming leads"),
@@ -65,6 +94,11 @@ class WorkspaceTabs(QTabWidget):
             "templates": self.tr("Message templates"),
             "channels": self.tr("Message channels"),
             "offices": self.tr("Offices and resources"),
+            "dashboard": self.tr("Dashboard"),
+            "plans": self.tr("Plans and KPIs"),
+            "call_review": self.tr("Call review"),
+            "scripts": self.tr("Scripts"),
+            "script_versions": self.tr("Script versions"),
         }
         for index, key in enumerate(self._titles):
             self.setTabText(index, titles[key])
@@ -78,9 +112,28 @@ class WorkspaceTabs(QTabWidget):
         ui_state().setValue(f"workspaces/{self.workspace.value}/tab", str(index))
 
     def page(self, key: str) -> QWidget:
+        """The page itself (built now if its tab was never shown)."""
         page = self.widget(self._titles.index(key))
         assert page is not None
-        return page
+        return page.page() if isinstance(page, LazyPage) else page
+
+    def first_page_with_unsaved_changes(self) -> int | None:
+        """The index of a page holding edits not yet saved or published (editors say so
+        through `has_changes()`); pages never opened hold none."""
+        for index in range(self.count()):
+            page = self.widget(index)
+            if isinstance(page, LazyPage):
+                if not page.is_built():
+                    continue
+                page = page.page()
+            has_changes = getattr(page, "has_changes", None)
+            if callable(has_changes) and has_changes():
+                return index
+        return None
+
+    def show_page(self, key: str) -> QWidget:
+        self.setCurrentIndex(self._titles.index(key))
+        return self.page(key)
 
 
 def build_workspace(
@@ -109,15 +162,12 @@ def build_workspace(
     from operator_app.gui.panels.lead_lists import LeadListsPanel
 
     if workspace is Workspace.SUPERVISION:
-        from operator_app.gui.panels.placeholders import EditorsPage, ReviewPage
-
+        _add_review_pages(tabs, context)
         tabs.add_page(LeadListsPanel(context, import_action), "lists")
         _add_supervision_pages(tabs, context)
         tabs.add_page(CalendarPage(context), "calendar")
         tabs.add_page(OutboxPage(context), "outbox")
         tabs.add_page(TemplatesPage(context), "templates")
-        tabs.add_page(ReviewPage(), "review")
-        tabs.add_page(EditorsPage(), "editors")
     else:
         from operator_app.gui.panels.campaigns import CampaignsPanel
         from operator_app.gui.panels.database import DatabasePanel
@@ -129,6 +179,7 @@ def build_workspace(
         from operator_app.gui.calendar_setup import CalendarSetupPage
         from operator_app.gui.messaging.channel_settings_page import ChannelSettingsPage
 
+        _add_review_pages(tabs, context)
         _add_supervision_pages(tabs, context)
         tabs.add_page(CalendarSetupPage(context), "offices")
         tabs.add_page(CalendarPage(context), "calendar")
@@ -138,6 +189,45 @@ def build_workspace(
         tabs.add_page(DatabasePanel(context), "database")
     tabs.finish()
     return tabs
+
+
+def _add_review_pages(tabs: WorkspaceTabs, context: WorkspaceContext) -> None:
+    """What supervisors decide from: figures, plans, reviewed calls, scripts and their tests.
+    Built when first opened: each imports and loads only then."""
+
+    def dashboard() -> QWidget:
+        from operator_app.gui.dashboard.page import DashboardPage
+
+        return DashboardPage(context)
+
+    def plans() -> QWidget:
+        from operator_app.gui.kpi.plans_page import PlansPage
+
+        return PlansPage(context)
+
+    def call_review() -> QWidget:
+        from operator_app.gui.review.call_review_page import CallReviewPage
+
+        return CallReviewPage(context)
+
+    def scripts() -> QWidget:
+        from operator_app.gui.script_editor.page import ScriptEditorPage
+
+        return ScriptEditorPage(context)
+
+    def script_versions() -> QWidget:
+        from operator_app.gui.script_versions.page import ScriptVersionsPage
+
+        return ScriptVersionsPage(context)
+
+    if context.actor.can(Permission.VIEW_ALL_KPIS):
+        tabs.add_lazy_page(dashboard, "dashboard")
+        tabs.add_lazy_page(plans, "plans")
+    if context.actor.can(Permission.REVIEW_CALLS):
+        tabs.add_lazy_page(call_review, "call_review")
+    if context.actor.can(Permission.EDIT_SCRIPTS):
+        tabs.add_lazy_page(scripts, "scripts")
+        tabs.add_lazy_page(script_versions, "script_versions")
 
 
 def _add_supervision_pages(tabs: WorkspaceTabs, context: WorkspaceContext) -> None:

@@ -42,7 +42,8 @@
 <context>
     <name>ArbitrationPage</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/arbitration.py" line="+125"/>
+        <location filename="../../operator_app/gui/handoffs/arbitration.py" line="+68"/>
+        <location line="+61"/>
         <source>Arbitration of returned leads</source>
         <translation>Арбитраж возвращённых лидов</translation>
     </message>
@@ -77,12 +78,14 @@
         <translation>Возврат необоснован: лид засчитывается лидогенератору</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-40"/>
+        <location line="+42"/>
         <source>Verdict overrides</source>
         <translation>Ручные изменения вердикта</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-39"/>
+        <location line="+40"/>
         <source>Acceptance rate by lead generator</source>
         <translation>Доля принятых лидов по лидогенераторам</translation>
     </message>
@@ -800,7 +803,7 @@
 <context>
     <name>CalendarSetupPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+179"/>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+186"/>
         <source>Offices and resources</source>
         <translation>Офисы и ресурсы</translation>
     </message>
@@ -840,7 +843,8 @@
         <translation>Изменить ресурс…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-95"/>
+        <location line="+96"/>
         <source>Offices</source>
         <translation>Офисы</translation>
     </message>
@@ -850,7 +854,8 @@
         <translation>Ресурсы: {office}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-93"/>
+        <location line="+95"/>
         <source>Resources</source>
         <translation>Ресурсы</translation>
     </message>
@@ -865,7 +870,8 @@
         <translation>Часы работы (выберите ресурс)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-84"/>
+        <location line="+86"/>
         <source>Holidays, days off and special working days</source>
         <translation>Праздники, выходные и особые рабочие дни</translation>
     </message>
@@ -1373,6 +1379,187 @@
     </message>
 </context>
 <context>
+    <name>CallReviewPage</name>
+    <message>
+        <location filename="../../operator_app/gui/review/call_review_page.py" line="+101"/>
+        <source>&amp;From</source>
+        <translation>&amp;С</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;To</source>
+        <translation>&amp;по</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;ampaign</source>
+        <translation>&amp;Кампания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Operator</source>
+        <translation>&amp;Оператор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>O&amp;utcome</source>
+        <translation>Ре&amp;зультат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Reviewed</source>
+        <translation>О&amp;ценка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Min. talk</source>
+        <translation>&amp;Мин. разговор</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Call review</source>
+        <translation>Оценка звонков</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All campaigns</source>
+        <translation>Все кампании</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Everyone</source>
+        <translation>Все операторы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All outcomes</source>
+        <translation>Все результаты</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All calls</source>
+        <translation>Все звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not reviewed</source>
+        <translation>Без оценки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reviewed</source>
+        <translation>С оценкой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>any</source>
+        <translation>любой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the calls again (F5)</source>
+        <translation>Загрузить звонки заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load more</source>
+        <translation>Загрузить ещё</translation>
+    </message>
+    <message>
+        <location line="+142"/>
+        <source>{count} calls shown</source>
+        <translation>Показано звонков: {count}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{count} calls shown, more match</source>
+        <translation>Показано звонков: {count}, есть ещё</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Loading the call…</source>
+        <translation>Загрузка звонка…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Choose a call to see what was said and score it.</source>
+        <translation>Выберите звонок, чтобы посмотреть, что было сказано, и оценить его.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reviewed by {name}</source>
+        <translation>Проверяющий: {name}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Review saved.</source>
+        <translation>Оценка сохранена.</translation>
+    </message>
+</context>
+<context>
+    <name>CallTableModel</name>
+    <message>
+        <location filename="../../operator_app/gui/review/models.py" line="+25"/>
+        <source>Started</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Campaign</source>
+        <translation>Кампания</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not reviewed</source>
+        <translation>не оценён</translation>
+    </message>
+</context>
+<context>
     <name>CallTimer</name>
     <message>
         <location filename="../../operator_app/gui/call/call_timer.py" line="+74"/>
@@ -1421,7 +1608,8 @@
 <context>
     <name>CampaignsPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/campaigns.py" line="+68"/>
+        <location filename="../../operator_app/gui/panels/campaigns.py" line="+44"/>
+        <location line="+26"/>
         <source>Campaigns</source>
         <translation>Кампании</translation>
     </message>
@@ -1608,6 +1796,50 @@
     </message>
 </context>
 <context>
+    <name>ChartWidget</name>
+    <message>
+        <location filename="../../operator_app/gui/charts/base.py" line="+51"/>
+        <source>No data for this period</source>
+        <translation>Нет данных за этот период</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <location filename="../../operator_app/gui/charts/numbers.py" line="+27"/>
+        <source>{value} %</source>
+        <translation>{value} %</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistPanel</name>
+    <message>
+        <location filename="../../operator_app/gui/review/checklist_panel.py" line="+83"/>
+        <source>Score the call</source>
+        <translation>Оценка звонка</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Comment for the operator</source>
+        <translation>Комм&amp;ентарий для оператора</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save review</source>
+        <translation>Сохранить оценку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the checklist and comment (Ctrl+S)</source>
+        <translation>Сохранить чек-лист и комментарий (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Score: {score}</source>
+        <translation>Оценка: {score}</translation>
+    </message>
+</context>
+<context>
     <name>CompanyPanel</name>
     <message>
         <location filename="../../operator_app/gui/call/company_panel.py" line="+44"/>
@@ -1730,6 +1962,34 @@
         <location line="+1"/>
         <source>Save company</source>
         <translation>Сохранить компанию</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonModel</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="+172"/>
+        <source>{change} pp</source>
+        <translation>{change} п. п.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Figure</source>
+        <translation>Показатель</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>B − A</source>
+        <translation>B − A</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Version A</source>
+        <translation>Версия A</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version B</source>
+        <translation>Версия B</translation>
     </message>
 </context>
 <context>
@@ -2272,6 +2532,374 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/presets.py" line="+33"/>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This week</source>
+        <translation>Эта неделя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>Последние 30 дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chosen days</source>
+        <translation>Произвольный период</translation>
+    </message>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/texts.py" line="+19"/>
+        <source>Taken into work</source>
+        <translation>Взято в работу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits booked</source>
+        <translation>Назначено визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits held</source>
+        <translation>Состоялось визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation>Тизер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
+        <translation>Завершение</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/page.py" line="+127"/>
+        <source>Non-target reason</source>
+        <translation>Причина нецелевого</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No-show reason</source>
+        <translation>Причина неявки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Objection</source>
+        <translation>Возражение</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>{table} {first} – {last}</source>
+        <translation>{table} {first} – {last}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Dashboard</source>
+        <translation>Дашборд</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to everyone</source>
+        <translation>Назад ко всем</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show every operator&apos;s figures again (Alt+Left)</source>
+        <translation>Снова показать показатели всех операторов (Alt+Left)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read the figures again (F5)</source>
+        <translation>Загрузить показатели заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Funnel</source>
+        <translation>Воронка</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <location line="+2"/>
+        <source>Day by day</source>
+        <translation>По дням</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Operators</source>
+        <translation>Операторы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lists and hypotheses</source>
+        <translation>Базы и гипотезы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Script versions</source>
+        <translation>Версии скриптов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaigns</source>
+        <translation>Кампании</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Non-target reasons</source>
+        <translation>Причины нецелевых лидов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No-show reasons</source>
+        <translation>Причины неявок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where calls end</source>
+        <translation>Где заканчиваются звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Double-click or press Enter on an operator to see only their figures</source>
+        <translation>Дважды щёлкните оператора или нажмите Enter, чтобы увидеть только его показатели</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Everyone</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Everyone › {operator}</source>
+        <translation>Все › {operator}</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>The figures could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить показатели. {reason}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reached</source>
+        <translation>Дозвон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Visits held</source>
+        <translation>Состоялось визитов</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardTables</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/tables.py" line="+67"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>List</source>
+        <translation>База</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+160"/>
+        <source>Script version</source>
+        <translation>Версия скрипта</translation>
+    </message>
+    <message>
+        <location line="-159"/>
+        <source>Campaign</source>
+        <translation>Кампания</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>(no operator)</source>
+        <translation>(без оператора)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no list)</source>
+        <translation>(без базы)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no script)</source>
+        <translation>(без скрипта)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no campaign)</source>
+        <translation>(без кампании)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Hypothesis</source>
+        <translation>Гипотеза</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reach rate</source>
+        <translation>Дозвон</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Talk min a day</source>
+        <translation>Мин разговора в день</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Taken into work</source>
+        <translation>Взято в работу</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>→ lead</source>
+        <translation>→ лид</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hand-offs accepted</source>
+        <translation>Принято продавцами</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Visits booked</source>
+        <translation>Назначено визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits held</source>
+        <translation>Состоялось визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attendance</source>
+        <translation>Доходимость</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>→ held</source>
+        <translation>→ визит состоялся</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>→ sale</source>
+        <translation>→ продажа</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <location line="+82"/>
+        <source>Count</source>
+        <translation>Количество</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+24"/>
+        <source>Share</source>
+        <translation>Доля</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Stage</source>
+        <translation>Этап</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Calls ended here</source>
+        <translation>Звонков завершилось здесь</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseLine</name>
     <message>
         <location filename="../../operator_app/gui/widgets/database_line.py" line="+30"/>
@@ -2554,31 +3182,36 @@
     </message>
 </context>
 <context>
-    <name>EditorsPage</name>
+    <name>EntriesModel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="+63"/>
-        <source>Scripts</source>
-        <translation>Скрипты</translation>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="+42"/>
+        <source>When</source>
+        <translation>Когда</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>The script editor arrives with the next release. Here you will edit:</source>
-        <translation>Редактор скриптов появится в следующем выпуске. Здесь вы сможете редактировать:</translation>
+        <location line="+4"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>call scripts, with versions, so past calls keep theirs;</source>
-        <translation>скрипты звонков — с версиями, чтобы прошлые звонки сохраняли свою;</translation>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What the client said</source>
+        <translation>Что сказал клиент</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>steps, branches and objections, checked for dead ends;</source>
-        <translation>шаги, ветки и возражения — с проверкой на тупики;</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>which script version each operator or lead gets, to test a change.</source>
-        <translation>какую версию скрипта получает каждый оператор или лид, чтобы проверять изменения.</translation>
+        <source>(nothing was typed)</source>
+        <translation>(ничего не введено)</translation>
     </message>
 </context>
 <context>
@@ -2751,6 +3384,241 @@
     </message>
 </context>
 <context>
+    <name>FeedbackPage</name>
+    <message>
+        <location filename="../../operator_app/gui/review/feedback_page.py" line="+56"/>
+        <location line="+24"/>
+        <source>Feedback on my calls</source>
+        <translation>Обратная связь по моим звонкам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the reviews again (F5)</source>
+        <translation>Загрузить оценки заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>— {count} new</source>
+        <translation>— новых: {count}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>— nothing new</source>
+        <translation>— нового нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>— no reviews of your calls yet</source>
+        <translation>— ваши звонки ещё не оценивали</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Choose a review to read it.</source>
+        <translation>Выберите оценку, чтобы прочитать её.</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackTableModel</name>
+    <message>
+        <location filename="../../operator_app/gui/review/models.py" line="+17"/>
+        <source>Reviewed</source>
+        <translation>Дата оценки</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Call</source>
+        <translation>Звонок</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reviewer</source>
+        <translation>Проверяющий</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read</source>
+        <translation>Прочитана</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New</source>
+        <translation>Новая</translation>
+    </message>
+</context>
+<context>
+    <name>FigureTiles</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/tiles.py" line="+110"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reach rate</source>
+        <translation>Дозвон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk minutes a day</source>
+        <translation>Минут разговора в день</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand-offs accepted</source>
+        <translation>Принято продавцами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits booked</source>
+        <translation>Назначено визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits held</source>
+        <translation>Состоялось визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attendance</source>
+        <translation>Доходимость</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken into work → lead</source>
+        <translation>Взято в работу → лид</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead → visit held</source>
+        <translation>Лид → визит состоялся</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visit held → sale</source>
+        <translation>Визит состоялся → продажа</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Finished call attempts started in the period</source>
+        <translation>Завершённые попытки звонка, начатые за период</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calls in which the client was reached, of all calls</source>
+        <translation>Звонки, в которых удалось дозвониться до клиента, от всех звонков</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Talk minutes divided by working days (a person&apos;s day with at least one call)</source>
+        <translation>Минуты разговора, делённые на число рабочих дней (рабочий день — день, в который сотрудник сделал хотя бы один звонок)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Different leads with a call whose outcome counts as positive</source>
+        <translation>Разные лиды, по которым был звонок с результатом, засчитываемым как положительный</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Leads the sellers accepted (decided in the period)</source>
+        <translation>Лиды, принятые продавцами (решение принято за период)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Visits booked in the period; moving a visit is not a new booking</source>
+        <translation>Визиты, назначенные за период; перенос визита не считается новой записью</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Visits in the period the client came to</source>
+        <translation>Визиты за период, на которые клиент пришёл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits held, of visits held and no-shows</source>
+        <translation>Состоявшиеся визиты от суммы состоявшихся визитов и неявок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits held that ended in a sale</source>
+        <translation>Состоявшиеся визиты, которые закончились продажей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The amounts of those sales</source>
+        <translation>Суммы этих продаж</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads, of the leads that had at least one call: is the list being burnt?</source>
+        <translation>Лиды от числа лидов, по которым был хотя бы один звонок: не «сжигается» ли база?</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Leads with a visit held, of all leads</source>
+        <translation>Лиды с состоявшимся визитом от всех лидов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales, of visits held</source>
+        <translation>Продажи от числа состоявшихся визитов</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{count} reached</source>
+        <translation>дозвонились: {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{minutes} min over {days} working days</source>
+        <translation>{minutes} мин, рабочих дней: {days}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{count} no-shows</source>
+        <translation>неявок: {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{count} taken into work</source>
+        <translation>взято в работу: {count}</translation>
+    </message>
+</context>
+<context>
     <name>FilePage</name>
     <message>
         <location filename="../../operator_app/gui/importing/file_page.py" line="+172"/>
@@ -2818,6 +3686,69 @@ or choose it with Browse… (Alt+B).</source>
         <location line="+6"/>
         <source>No file chosen yet.</source>
         <translation>Файл пока не выбран.</translation>
+    </message>
+</context>
+<context>
+    <name>FiltersBar</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/filters_bar.py" line="+97"/>
+        <source>The period: whole days, both ends included</source>
+        <translation>Период: целые дни, первый и последний включительно</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First day</source>
+        <translation>Первый день</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last day</source>
+        <translation>Последний день</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign</source>
+        <translation>Кампания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead list</source>
+        <translation>База лидов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Script version</source>
+        <translation>Версия скрипта</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>All campaigns</source>
+        <translation>Все кампании</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All lists</source>
+        <translation>Все базы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All operators</source>
+        <translation>Все операторы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All script versions</source>
+        <translation>Все версии скриптов</translation>
     </message>
 </context>
 <context>
@@ -2921,6 +3852,45 @@ or choose it with Browse… (Alt+B).</source>
         <location line="+11"/>
         <source>The passwords do not match.</source>
         <translation>Пароли не совпадают.</translation>
+    </message>
+</context>
+<context>
+    <name>FunnelChart</name>
+    <message>
+        <location filename="../../operator_app/gui/charts/funnel.py" line="+65"/>
+        <source>{count} · {share}</source>
+        <translation>{count} · {share}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{stage}: {count}</source>
+        <translation>{stage}: {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+7"/>
+        <source>{share} of “{stage}”</source>
+        <translation>{share} от «{stage}»</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Funnel: {empty}</source>
+        <translation>Воронка: {empty}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{stage} {count}</source>
+        <translation>{stage} {count}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{stage} {count} ({share} of the stage before)</source>
+        <translation>{stage} {count} ({share} от предыдущего этапа)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Funnel: {stages}.</source>
+        <translation>Воронка: {stages}.</translation>
     </message>
 </context>
 <context>
@@ -3613,7 +4583,8 @@ Details: {detail}</source>
 <context>
     <name>IncomingHandoffsPage</name>
     <message>
-        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+124"/>
+        <location filename="../../operator_app/gui/handoffs/incoming.py" line="+71"/>
+        <location line="+55"/>
         <source>Incoming leads</source>
         <translation>Входящие лиды</translation>
     </message>
@@ -3691,6 +4662,64 @@ Details: {detail}</source>
         <location line="+3"/>
         <source>Return</source>
         <translation>Вернуть</translation>
+    </message>
+</context>
+<context>
+    <name>KpiTexts</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/texts.py" line="+19"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk minutes</source>
+        <translation>Минуты разговора</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hand-offs accepted</source>
+        <translation>Принято продавцами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Visits booked</source>
+        <translation>Назначено визитов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Held presentations</source>
+        <translation>Состоявшиеся презентации</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{value} %</source>
+        <translation>{value} %</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>working days up to {day}: {days}</source>
+        <translation>рабочих дней на {day}: {days}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No KPI weights are set for this role · {days}</source>
+        <translation>Веса KPI для этой роли не заданы · {days}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Score: {score} · {days}</source>
+        <translation>Итог: {score} · {days}</translation>
     </message>
 </context>
 <context>
@@ -3817,7 +4846,8 @@ Details: {detail}</source>
 <context>
     <name>LeadListsPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/lead_lists.py" line="+85"/>
+        <location filename="../../operator_app/gui/panels/lead_lists.py" line="+62"/>
+        <location line="+25"/>
         <source>Lead lists</source>
         <translation>Базы лидов</translation>
     </message>
@@ -3865,7 +4895,7 @@ Details: {detail}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../operator_app/gui/main_window.py" line="+112"/>
+        <location filename="../../operator_app/gui/main_window.py" line="+125"/>
         <source>{name} ({role}) — Call centre workstation</source>
         <translation>{name} ({role}) — Рабочее место колл-центра</translation>
     </message>
@@ -3891,6 +4921,16 @@ Details: {detail}</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>My &amp;results…</source>
+        <translation>Мои &amp;результаты…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your scorecard and the feedback on your calls (Ctrl+Shift+R)</source>
+        <translation>Ваша карта KPI и обратная связь по вашим звонкам (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -3920,7 +4960,17 @@ Details: {detail}</source>
         <translation>База данных: {kind}</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+55"/>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The page “{page}” has changes that are not saved or published yet. Discard them?</source>
+        <translation>На странице «{page}» есть несохранённые или неопубликованные изменения. Отменить их?</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>The list was imported.</source>
         <translation>База загружена.</translation>
     </message>
@@ -4266,6 +5316,47 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>MyResultsWindow</name>
+    <message>
+        <location filename="../../operator_app/gui/my_results.py" line="+45"/>
+        <source>My results</source>
+        <translation>Мои результаты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scorecard</source>
+        <translation>Карта KPI</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Feedback on my calls</source>
+        <translation>Обратная связь по моим звонкам</translation>
+    </message>
+</context>
+<context>
+    <name>ObjectionForm</name>
+    <message>
+        <location filename="../../operator_app/gui/script_editor/forms.py" line="+378"/>
+        <source>Separate the responses with an empty line</source>
+        <translation>Разделяйте варианты ответа пустой строкой</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objection</source>
+        <translation>Возражение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responses</source>
+        <translation>Варианты ответа</translation>
+    </message>
+</context>
+<context>
     <name>ObjectionsDialog</name>
     <message>
         <location filename="../../operator_app/gui/call/objections_dialog.py" line="+32"/>
@@ -4375,7 +5466,7 @@ Details: {detail}</source>
         <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+98"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>
@@ -4473,7 +5564,8 @@ Details: {detail}</source>
 <context>
     <name>OutboxPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+160"/>
+        <location filename="../../operator_app/gui/messaging/outbox_page.py" line="+99"/>
+        <location line="+63"/>
         <source>Messages to clients</source>
         <translation>Сообщения клиентам</translation>
     </message>
@@ -4766,6 +5858,180 @@ Details: {detail}</source>
         <location line="+4"/>
         <source>Comment</source>
         <translation>Комментарий</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodPicker</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/period_picker.py" line="+60"/>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First day of the period</source>
+        <translation>Первый день периода</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last day of the period (included)</source>
+        <translation>Последний день периода (включительно)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+</context>
+<context>
+    <name>PlanForm</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/plan_form.py" line="+103"/>
+        <source>&amp;For</source>
+        <translation>&amp;Для кого</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Metric</source>
+        <translation>&amp;Показатель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;A day</source>
+        <translation>&amp;В день</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid &amp;from</source>
+        <translation>Действует &amp;с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Valid to</source>
+        <translation>Действует по</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ends on</source>
+        <translation>дата окончания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add plan</source>
+        <translation>Добавить план</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save changes</source>
+        <translation>Сохранить изменения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Everyone: {role}</source>
+        <translation>Все с ролью «{role}»</translation>
+    </message>
+</context>
+<context>
+    <name>PlanModel</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/models.py" line="+129"/>
+        <source>For</source>
+        <translation>Для кого</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Everyone: {role}</source>
+        <translation>Все с ролью «{role}»</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Metric</source>
+        <translation>Показатель</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A day</source>
+        <translation>В день</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>From</source>
+        <translation>Действует с</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>To</source>
+        <translation>Действует по</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>open-ended</source>
+        <translation>бессрочно</translation>
+    </message>
+</context>
+<context>
+    <name>PlansPage</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/plans_page.py" line="+115"/>
+        <location line="+26"/>
+        <source>Scorecards</source>
+        <translation>Карты KPI</translation>
+    </message>
+    <message>
+        <location line="-24"/>
+        <location line="+25"/>
+        <source>Plans</source>
+        <translation>Планы</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Plans and KPIs</source>
+        <translation>Планы и KPI</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load everything again (F5)</source>
+        <translation>Загрузить всё заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>KPI weights</source>
+        <translation>Веса KPI</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Scorecard {person}</source>
+        <translation>Карта KPI {person}</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Plans and scorecards could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить планы и карты KPI. {reason}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choose a person to see their scorecard.</source>
+        <translation>Выберите сотрудника, чтобы увидеть его карту KPI.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{person}: {summary}</source>
+        <translation>{person}: {summary}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The change was not saved. {reason}</source>
+        <translation>Изменение не сохранено. {reason}</translation>
     </message>
 </context>
 <context>
@@ -5133,7 +6399,7 @@ Details: {detail}</source>
 <context>
     <name>ReminderPlanDialog</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/reminder_plan_dialog.py" line="+167"/>
+        <location filename="../../operator_app/gui/messaging/reminder_plan_dialog.py" line="+171"/>
         <source>Reminder plan</source>
         <translation>План напоминаний</translation>
     </message>
@@ -5495,31 +6761,261 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
-    <name>ReviewPage</name>
+    <name>ReviewTexts</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-25"/>
-        <source>Call review</source>
-        <translation>Разбор звонков</translation>
+        <location filename="../../operator_app/gui/review/texts.py" line="+19"/>
+        <source>Greeting and promotional notice</source>
+        <translation>Приветствие и предупреждение, что звонок рекламный</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Reviewing calls and results arrives with the next release. Here you will:</source>
-        <translation>Разбор звонков и результатов появится в следующем выпуске. Здесь вы сможете:</translation>
+        <source>S and P questions asked</source>
+        <translation>Заданы ситуационные (S) и проблемные (P) вопросы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser with a call to action</source>
+        <translation>Тизер с призывом к действию</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing with a reminder agreed</source>
+        <translation>Завершение с договорённостью о напоминании</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No</source>
+        <translation>Нет</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not applicable</source>
+        <translation>Не применимо</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation>Тизер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
+        <translation>Завершение</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{score} %</source>
+        <translation>{score} %</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The call did not reach the {stage} stage.</source>
+        <translation>Звонок не дошёл до этапа «{stage}».</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SPIN kinds recorded: {kinds} (steps: {steps}).</source>
+        <translation>Записанные типы СПИН: {kinds} (шаги: {steps}).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Steps recorded: {steps}.</source>
+        <translation>Записанные шаги: {steps}.</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Target</source>
+        <translation>Целевой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Non-target</source>
+        <translation>Нецелевой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incomplete</source>
+        <translation>Неполный</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Campaign</source>
+        <translation>Кампания</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started</source>
+        <translation>Начало</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>go through call outcomes and check that the script was followed;</source>
-        <translation>просматривать итоги звонков и проверять соблюдение скрипта;</translation>
+        <source>Duration / talk time</source>
+        <translation>Длительность / время разговора</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Script version</source>
+        <translation>Версия скрипта</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>compare lists and script versions by conversion;</source>
-        <translation>сравнивать конверсию баз и версий скрипта;</translation>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Objection:</source>
+        <translation>Возражение:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No suitable answer:</source>
+        <translation>Нет подходящего ответа:</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Review</source>
+        <translation>Оценка звонка</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>track plan against fact for every operator.</source>
-        <translation>отслеживать план и факт по каждому оператору.</translation>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reviewer</source>
+        <translation>Проверяющий</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reviewed</source>
+        <translation>Дата оценки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Callback</source>
+        <translation>Перезвон</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Last step</source>
+        <translation>Последний шаг</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notes</source>
+        <translation>Заметки</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Verification</source>
+        <translation>Верификация</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Verdict</source>
+        <translation>Вердикт</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Overridden; computed verdict was</source>
+        <translation>Вердикт изменён вручную; расчётный был</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Override comment</source>
+        <translation>Комментарий к изменению</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Non-target reason</source>
+        <translation>Причина нецелевого</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Step by step</source>
+        <translation>Ход звонка по шагам</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stage</source>
+        <translation>Этап</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SPIN</source>
+        <translation>СПИН</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Nothing was captured in this call.</source>
+        <translation>В этом звонке ничего не записано.</translation>
     </message>
 </context>
 <context>
@@ -5578,6 +7074,457 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>Import finished.</source>
         <translation>Загрузка завершена.</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardLineModel</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/models.py" line="-122"/>
+        <source>Metric</source>
+        <translation>Показатель</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Plan a day</source>
+        <translation>План в день</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Fact so far</source>
+        <translation>Факт на дату</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Fact a day</source>
+        <translation>Факт в день</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Deviation</source>
+        <translation>Отклонение</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Attainment</source>
+        <translation>Выполнение</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Weight</source>
+        <translation>Вес</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cut-off</source>
+        <translation>Порог</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Counts</source>
+        <translation>В зачёт</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Below the cut-off: this part counts zero</source>
+        <translation>Ниже порога: эта часть засчитывается как ноль</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardPage</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/scorecard_page.py" line="+92"/>
+        <source>Scorecard</source>
+        <translation>Карта KPI</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My scorecard</source>
+        <translation>Моя карта KPI</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Whose scorecard</source>
+        <translation>Чья карта KPI</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load the figures again (F5)</source>
+        <translation>Загрузить показатели заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Scorecard {person}</source>
+        <translation>Карта KPI {person}</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>The scorecard could not be loaded. {reason}</source>
+        <translation>Не удалось загрузить карту KPI. {reason}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No plans or KPI weights apply to this person yet.</source>
+        <translation>Для этого сотрудника пока не заданы ни планы, ни веса KPI.</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardsModel</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/models.py" line="+18"/>
+        <source>Person</source>
+        <translation>Сотрудник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Days worked</source>
+        <translation>Рабочих дней</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Score</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Below the cut-off</source>
+        <translation>Ниже порога</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/script_editor/texts.py" line="+16"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation>Тизер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
+        <translation>Завершение</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The greeting is the company&apos;s business card; a cold call must say that it is promotional.</source>
+        <translation>Приветствие — визитная карточка компании; при холодном звонке нужно сказать, что звонок рекламный.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Qualifying questions first (cut a non-target lead in 1–3 questions), then situation (S) and problem (P) questions, implication (I) and need-payoff (N).</source>
+        <translation>Сначала квалифицирующие вопросы (отсеять нецелевой лид за 1–3 вопроса), затем ситуационные (S) и проблемные (P) вопросы, извлекающие (I) и направляющие (N).</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Two to four sentences about the offer that end with a call to action: the visit, the presentation or the order.</source>
+        <translation>Две–четыре фразы о предложении, которые заканчиваются призывом к действию: визит, презентация или заказ.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Objections can come at any moment of the call; each has a title and responses.</source>
+        <translation>Возражения могут прозвучать в любой момент звонка; у каждого есть название и варианты ответа.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Agree how and when the client is reminded, confirm in writing. Steps without answers end the call here.</source>
+        <translation>Договоритесь, как и когда напомнить клиенту, и подтвердите договорённость письменно. Шаги без ответов завершают звонок на этом этапе.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the script has no name</source>
+        <translation>у скрипта нет названия</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the language “{detail}” is not a code like ru or en</source>
+        <translation>язык «{detail}» задан не кодом вида ru или en</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the script has no steps</source>
+        <translation>в скрипте нет шагов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the stage appears twice; each stage appears once</source>
+        <translation>этап встречается дважды; каждый этап может быть только один раз</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the stage is empty: add to it or remove it</source>
+        <translation>этап пуст: добавьте в него шаги или удалите его</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the id is empty</source>
+        <translation>пустой ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the id may hold only Latin letters, digits and _ . - (at most 80 characters)</source>
+        <translation>ID может содержать только латинские буквы, цифры и символы _ . - (не более 80 символов)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the id “{detail}” is used more than once</source>
+        <translation>ID «{detail}» используется несколько раз</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the text is empty</source>
+        <translation>пустой текст</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the SPIN kind “{detail}” is not one of S, P, I, N</source>
+        <translation>тип СПИН «{detail}» — не S, P, I или N</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the answer has no label</source>
+        <translation>у ответа нет текста</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>another answer of the step has the label “{detail}”</source>
+        <translation>у этого шага уже есть ответ «{detail}»</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the answer does not say which step comes next</source>
+        <translation>у ответа не указан следующий шаг</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the answer leads to “{detail}”, which is not a step</source>
+        <translation>ответ ведёт к «{detail}», но такого шага нет</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>dead end: the step has no answers, but only closing steps may end the call</source>
+        <translation>тупик: у шага нет ответов, а завершать звонок могут только шаги этапа «Завершение»</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no path of answers from this step reaches the end</source>
+        <translation>от этого шага ни одна цепочка ответов не доходит до конца</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>unreachable: no answer leads to this step</source>
+        <translation>недостижимый шаг: ни один ответ не ведёт к нему</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the objection has no title</source>
+        <translation>у возражения нет названия</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the objection has no responses</source>
+        <translation>у возражения нет вариантов ответа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a response is empty</source>
+        <translation>пустой вариант ответа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the card does not fill the placeholder {{{detail}}}; check its spelling</source>
+        <translation>карточка не заполняет переменную {{{detail}}}; проверьте написание</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Script</source>
+        <translation>Скрипт</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{stage} › step {step}, answer {number}</source>
+        <translation>{stage} › шаг {step}, ответ {number}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{stage} › step {step}</source>
+        <translation>{stage} › шаг {step}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{stage} › objection {objection}</source>
+        <translation>{stage} › возражение {objection}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{where}: {reason}</source>
+        <translation>{where}: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptEditorPage</name>
+    <message>
+        <location filename="../../operator_app/gui/script_editor/page.py" line="+210"/>
+        <source>Call scripts</source>
+        <translation>Скрипты звонков</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New script</source>
+        <translation>Новый скрипт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard changes</source>
+        <translation>Отменить изменения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the stored version again</source>
+        <translation>Снова открыть сохранённую версию</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publish</source>
+        <translation>Опубликовать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store the script as a new version (Ctrl+S); past calls keep theirs</source>
+        <translation>Сохранить скрипт как новую версию (Ctrl+S); у прошлых звонков останется их версия</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move up</source>
+        <translation>Вверх</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move down</source>
+        <translation>Вниз</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add stage</source>
+        <translation>Добавить этап</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a script above, or create a new one.</source>
+        <translation>Выберите скрипт выше или создайте новый.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>new script, not published yet</source>
+        <translation>новый скрипт, ещё не опубликован</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>version {number}</source>
+        <translation>версия {number}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(no text)</source>
+        <translation>(без текста)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>(no title)</source>
+        <translation>(без названия)</translation>
+    </message>
+    <message>
+        <location line="+285"/>
+        <source>Problems: none — the script can be published</source>
+        <translation>Проблемы: нет — скрипт можно публиковать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Problems: {errors} to fix, {warnings} to check</source>
+        <translation>Проблемы: исправить — {errors}, проверить — {warnings}</translation>
+    </message>
+    <message>
+        <location line="+83"/>
+        <source>Publish or discard the changes before opening another script</source>
+        <translation>Опубликуйте или отмените изменения, прежде чем открыть другой скрипт</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+1"/>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add objection</source>
+        <translation>Добавить возражение</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add step</source>
+        <translation>Добавить шаг</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Remove or move the stage&apos;s steps first</source>
+        <translation>Сначала удалите или перенесите шаги этапа</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The script cannot be published yet: {count} problem(s) to fix. Double-click a problem to go to it.</source>
+        <translation>Скрипт пока нельзя опубликовать: нужно исправить проблемы ({count}). Дважды щёлкните проблему, чтобы перейти к ней.</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Published as version {number}.</source>
+        <translation>Опубликовано как версия {number}.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A script named “{name}” already exists. Rename yours, or publish again to store it as version {next} of that script.</source>
+        <translation>Скрипт с названием «{name}» уже существует. Переименуйте свой или опубликуйте ещё раз, чтобы сохранить его как версию {next} существующего скрипта.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Someone published version {latest} of this script after you opened version {expected}. Publish again to store yours as version {next}, or discard your changes to see theirs.</source>
+        <translation>После того как вы открыли версию {expected}, кто-то опубликовал версию {latest} этого скрипта. Опубликуйте ещё раз, чтобы сохранить свой вариант как версию {next}, или отмените изменения, чтобы увидеть чужие.</translation>
     </message>
 </context>
 <context>
@@ -5661,6 +7608,188 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>The script ends here: choose the outcome.</source>
         <translation>Скрипт закончен: выберите результат звонка.</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptVersions</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="-202"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reach rate</source>
+        <translation>Дозвон</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Talk minutes</source>
+        <translation>Минуты разговора</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Taken into work</source>
+        <translation>Взято в работу</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Conversion to lead</source>
+        <translation>Конверсия в лид</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Visits booked</source>
+        <translation>Назначено визитов</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Visits held</source>
+        <translation>Состоялось визитов</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lead → held visit</source>
+        <translation>Лид → визит состоялся</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/texts.py" line="+20"/>
+        <source>{value} %</source>
+        <translation>{value} %</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>per operator</source>
+        <translation>по операторам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>per lead</source>
+        <translation>по лидам</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(no script version)</source>
+        <translation>(без версии скрипта)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Choose two different versions.</source>
+        <translation>Выберите две разные версии.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Version B&apos;s share must be between 1 and 99 %.</source>
+        <translation>Доля версии B должна быть от 1 до 99 %.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>That version is no longer a published version of the campaign&apos;s script. Refresh and choose again.</source>
+        <translation>Эта версия больше не является опубликованной версией скрипта кампании. Обновите данные и выберите снова.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The campaign has no call script.</source>
+        <translation>У кампании нет скрипта звонка.</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptVersionsPage</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/page.py" line="+115"/>
+        <location line="+82"/>
+        <source>Script versions</source>
+        <translation>Версии скриптов</translation>
+    </message>
+    <message>
+        <location line="-73"/>
+        <source>Comparison of versions</source>
+        <translation>Сравнение версий</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Steps without a suitable answer</source>
+        <translation>Шаги без подходящего ответа</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What clients said</source>
+        <translation>Что говорили клиенты</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Outcomes from</source>
+        <translation>Результаты с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load everything again (F5)</source>
+        <translation>Загрузить всё заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Compare</source>
+        <translation>Сравнить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>with</source>
+        <translation>с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Versions and outcomes</source>
+        <translation>Версии и результаты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Split traffic</source>
+        <translation>Разделение трафика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No suitable answer</source>
+        <translation>Нет подходящего ответа</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>The period ends before it starts.</source>
+        <translation>Период заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <location line="+160"/>
+        <source>Choose a step to see what clients said.</source>
+        <translation>Выберите шаг, чтобы увидеть, что говорили клиенты.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What clients said at step {step} ({count} in the period):</source>
+        <translation>Что говорили клиенты на шаге {step} (случаев за период: {count}):</translation>
     </message>
 </context>
 <context>
@@ -5854,6 +7983,93 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>SplitEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/split_editor.py" line="+93"/>
+        <source>&amp;Campaign:</source>
+        <translation>&amp;Кампания:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version &amp;A (the rest):</source>
+        <translation>Версия &amp;A (остальные звонки):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version &amp;B:</source>
+        <translation>Версия &amp;B:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Share of version B:</source>
+        <translation>&amp;Доля версии B:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Split &amp;by:</source>
+        <translation>&amp;Разделять:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+65"/>
+        <source>Start the split</source>
+        <translation>Начать разделение</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>Calls of this campaign open version A or B as the split assigns</source>
+        <translation>Звонки этой кампании открывают версию A или B — в соответствии с разделением</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>End the split</source>
+        <translation>Завершить разделение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every call opens the latest version again</source>
+        <translation>Все звонки снова открывают последнюю версию</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Save the split</source>
+        <translation>Сохранить разделение</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No active campaign has a call script.</source>
+        <translation>Ни у одной активной кампании нет скрипта звонка.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The script has one published version: publish another to split.</source>
+        <translation>У скрипта одна опубликованная версия: опубликуйте ещё одну, чтобы разделить трафик.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No split: every call opens the latest version, {version}.</source>
+        <translation>Разделения нет: все звонки открывают последнюю версию — {version}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Split {by}: {share_b} % of calls open {b}, the rest open {a}.</source>
+        <translation>Разделение {by}: {share_b} % звонков открывают {b}, остальные — {a}.</translation>
+    </message>
+</context>
+<context>
+    <name>StageForm</name>
+    <message>
+        <location filename="../../operator_app/gui/script_editor/forms.py" line="-315"/>
+        <source>Objections: {count}</source>
+        <translation>Возражений: {count}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Steps: {count}</source>
+        <translation>Шагов: {count}</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <location filename="../../operator_app/app.py" line="+74"/>
@@ -5887,9 +8103,218 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>StepForm</name>
+    <message>
+        <location filename="../../operator_app/gui/script_editor/forms.py" line="+87"/>
+        <source>Not a SPIN question</source>
+        <translation>Не СПИН-вопрос</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>S — situation</source>
+        <translation>S — ситуационный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>P — problem</source>
+        <translation>P — проблемный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>I — implication</source>
+        <translation>I — извлекающий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>N — need-payoff</source>
+        <translation>N — направляющий</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What the operator says; {client_name}, {company} … are filled in</source>
+        <translation>Что говорит оператор; {client_name}, {company} … подставляются автоматически</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SPIN kind</source>
+        <translation>Тип СПИН</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Answers (a step without answers ends the call: only in the closing stage)</source>
+        <translation>Ответы (шаг без ответов завершает звонок: только на этапе «Завершение»)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Client answers</source>
+        <translation>Ответы клиента</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Leads to</source>
+        <translation>Ведёт к</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add answer</source>
+        <translation>Добавить ответ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove answer</source>
+        <translation>Удалить ответ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Up</source>
+        <translation>Вверх</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Down</source>
+        <translation>Вниз</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go to step</source>
+        <translation>Перейти к шагу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Next step</source>
+        <translation>Следующий шаг</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>— choose the next step —</source>
+        <translation>— выберите следующий шаг —</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{id} (not a step)</source>
+        <translation>{id} (нет такого шага)</translation>
+    </message>
+</context>
+<context>
+    <name>StepsModel</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="+116"/>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stage</source>
+        <translation>Этап</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Entries</source>
+        <translation>Случаев</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Last</source>
+        <translation>Последний раз</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What the script says</source>
+        <translation>Текст скрипта</translation>
+    </message>
+</context>
+<context>
+    <name>TableExporter</name>
+    <message>
+        <location filename="../../operator_app/gui/widgets/table_export.py" line="+154"/>
+        <source>Exporting {count} rows…</source>
+        <translation>Экспорт строк: {count}…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save this table as an Excel (XLSX) or CSV file ({shortcut})</source>
+        <translation>Сохранить эту таблицу в файл Excel (XLSX) или CSV ({shortcut})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Книга Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV for Excel, semicolon-separated (*.csv)</source>
+        <translation>CSV для Excel, разделитель — точка с запятой (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Export the table</source>
+        <translation>Экспорт таблицы</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Exported {count} rows to {path}</source>
+        <translation>Экспортировано строк: {count}. Файл: {path}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Export failed</source>
+        <translation>Не удалось экспортировать</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{path} is a folder: choose a file name.</source>
+        <translation>{path} — это папка: укажите имя файла.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The folder of {path} does not exist.</source>
+        <translation>Папка для файла {path} не существует.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The file {path} could not be written: {reason}</source>
+        <translation>Не удалось записать файл {path}: {reason}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The table has more rows than an Excel sheet holds ({limit}): export it as CSV.</source>
+        <translation>В таблице больше строк, чем помещается на лист Excel ({limit}): экспортируйте её в CSV.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Something went wrong: {error}</source>
+        <translation>Что-то пошло не так: {error}</translation>
+    </message>
+</context>
+<context>
     <name>TaskProgressDialog</name>
     <message>
-        <location filename="../../operator_app/gui/tasks.py" line="+224"/>
+        <location filename="../../operator_app/gui/tasks.py" line="+226"/>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
@@ -5940,7 +8365,8 @@ Details: {detail}</source>
 <context>
     <name>TemplatesPage</name>
     <message>
-        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+214"/>
+        <location filename="../../operator_app/gui/messaging/templates_page.py" line="+118"/>
+        <location line="+98"/>
         <source>Message templates</source>
         <translation>Шаблоны сообщений</translation>
     </message>
@@ -6046,6 +8472,37 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>Tile</name>
+    <message>
+        <location filename="../../operator_app/gui/dashboard/tiles.py" line="-118"/>
+        <source>{caption}: {value}</source>
+        <translation>{caption}: {value}</translation>
+    </message>
+</context>
+<context>
+    <name>TrendChart</name>
+    <message>
+        <location filename="../../operator_app/gui/charts/trend.py" line="+90"/>
+        <source>{series}: {value}</source>
+        <translation>{series}: {value}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Trend: {empty}</source>
+        <translation>Динамика: {empty}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{series}: {total} in all, most on {day} ({value})</source>
+        <translation>{series}: всего {total}, больше всего {day} ({value})</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Trend from {first} to {last}. {series}.</source>
+        <translation>Динамика с {first} по {last}. {series}.</translation>
+    </message>
+</context>
+<context>
     <name>UserDialog</name>
     <message>
         <location filename="../../operator_app/gui/dialogs/users.py" line="-123"/>
@@ -6145,7 +8602,8 @@ Details: {detail}</source>
 <context>
     <name>UsersPanel</name>
     <message>
-        <location filename="../../operator_app/gui/panels/users.py" line="+66"/>
+        <location filename="../../operator_app/gui/panels/users.py" line="+49"/>
+        <location line="+19"/>
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
@@ -6377,6 +8835,34 @@ Details: {detail}</source>
         <location line="+4"/>
         <source>As computed</source>
         <translation>Как рассчитано</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsModel</name>
+    <message>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="-114"/>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Published</source>
+        <translation>Опубликована</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Author</source>
+        <translation>Автор</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Calls, all time</source>
+        <translation>Звонков за всё время</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Last call</source>
+        <translation>Последний звонок</translation>
     </message>
 </context>
 <context>
@@ -6621,9 +9107,42 @@ Details: {detail}</source>
     </message>
 </context>
 <context>
+    <name>WeightsEditor</name>
+    <message>
+        <location filename="../../operator_app/gui/kpi/weights_editor.py" line="+98"/>
+        <source>The role whose scorecard these weights make</source>
+        <translation>Роль, для карты KPI которой задаются эти веса</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A metric with a weight counts towards the role&apos;s score; below its cut-off (a share of the plan) that part counts zero. Weights add up to 100 %.</source>
+        <translation>Показатель с весом учитывается в итоге роли; ниже порога (доли от плана) эта часть засчитывается как ноль. Сумма весов — 100 %.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Weight</source>
+        <translation>Вес</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cut-off</source>
+        <translation>Порог</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save weights</source>
+        <translation>Сохранить веса</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Total: {total} %</source>
+        <translation>Итого: {total} %</translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceTabs</name>
     <message>
-        <location filename="../../operator_app/gui/workspaces.py" line="+54"/>
+        <location filename="../../operator_app/gui/workspaces.py" line="+85"/>
         <source>Users</source>
         <translation>Пользователи</translation>
     </message>
@@ -6641,16 +9160,6 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>Database</source>
         <translation>База данных</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Review</source>
-        <translation>Разбор звонков</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Editors</source>
-        <translation>Редакторы</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -6692,13 +9201,30 @@ Details: {detail}</source>
         <source>Offices and resources</source>
         <translation>Офисы и ресурсы</translation>
     </message>
-</context>
-<context>
-    <name>_Placeholder</name>
     <message>
-        <location filename="../../operator_app/gui/panels/placeholders.py" line="-17"/>
-        <source>Arrives with the next release</source>
-        <translation>Появится в следующем выпуске</translation>
+        <location line="+1"/>
+        <source>Dashboard</source>
+        <translation>Дашборд</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plans and KPIs</source>
+        <translation>Планы и KPI</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call review</source>
+        <translation>Оценка звонков</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scripts</source>
+        <translation>Скрипты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Script versions</source>
+        <translation>Версии скриптов</translation>
     </message>
 </context>
 <context>

@@ -23,9 +23,9 @@ from operator_app.app import EXIT_FAILED, Launch, create_application, launch, ru
 from operator_app.core.demo_data.workspace import DEMO_LISTS
 from operator_app.core.roles import Role
 from operator_app.core.users import UserService
-from operator_app.gui.garbage import UiThreadGarbageCollector
 from operator_app.gui.dialogs.users import UserDialog
 from operator_app.gui.first_run import FirstRunDialog
+from operator_app.gui.garbage import UiThreadGarbageCollector
 from operator_app.gui.main_window import MainWindow
 from operator_app.gui.panels.users import UsersPanel
 from operator_app.gui.sign_in import SignInDialog

@@ -170,14 +170,16 @@ def test_verdict_overrides_are_listed_with_their_comment(
         (
             Role.SUPERVISOR,
             [
+                *("dashboard", "plans", "call_review", "scripts", "script_versions"),
                 *("lists", "arbitration", "criteria", "calendar", "outbox", "templates"),
-                *("review", "editors"),
             ],
         ),
         (
             Role.ADMIN,
             [
-                *("users", "lists", "campaigns", "arbitration", "criteria", "offices"),
+                *("users", "lists", "campaigns"),
+                *("dashboard", "plans", "call_review", "scripts", "script_versions"),
+                *("arbitration", "criteria", "offices"),
                 *("calendar", "outbox", "templates", "channels", "database"),
             ],
         ),

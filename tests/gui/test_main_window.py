@@ -57,7 +57,7 @@ def test_an_operator_has_no_import_in_the_menu(
 ) -> None:
     operator = add_user(sqlite_db, admin, "olga", Role.OPERATOR)
     window = open_window(qtbot, sqlite_db, operator, translations)
-    assert menu_texts(window) == ["&Settings…", "Sign &out", "&Quit"]
+    assert menu_texts(window) == ["My &results…", "&Settings…", "Sign &out", "&Quit"]
     assert window.findChildren(LeadListsPanel) == []
     admin_window = open_window(qtbot, sqlite_db, admin, translations)
     assert menu_texts(admin_window)[0] == "&Import list…"

@@ -114,14 +114,17 @@ def test_supervisor_and_admin_tabs(
     tabs = window.centralWidget()
     assert isinstance(tabs, WorkspaceTabs)
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Dashboard",
+        "Plans and KPIs",
+        "Call review",
+        "Scripts",
+        "Script versions",
         "Lead lists",
         "Arbitration",
         "Criteria",
         "Calendar",
         "Messages to clients",
         "Message templates",
-        "Review",
-        "Editors",
     ]
     flow.sign_out()
     window = sign_in(qtbot, flow, "boss")
@@ -131,6 +134,11 @@ def test_supervisor_and_admin_tabs(
         "Users",
         "Lead lists",
         "Campaigns",
+        "Dashboard",
+        "Plans and KPIs",
+        "Call review",
+        "Scripts",
+        "Script versions",
         "Arbitration",
         "Criteria",
         "Offices and resources",

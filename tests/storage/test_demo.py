@@ -60,6 +60,17 @@ DISPOSITION_CODES = {
 }  # fmt: skip
 
 
+HISTORY_OPERATORS = {"petrova", "ivanov"}  # the team the demo's last 14 days adds
+# Where a lead the history called can end up; "retry": to be called again from tomorrow on.
+HISTORY_LEAD_STATES = {"retry", "visit_booked", "not_target", "refused", "lost", "do_not_call"}
+
+
+def worked_by_the_history(lead: Lead) -> bool:
+    """The history deals the leads it calls to the team's operators; no other demo lead has
+    an owner."""
+    return lead.owner_id is not None
+
+
 def row_counts(database: Database) -> dict[str, int]:
     with database.session() as session:
         return {
@@ -68,16 +79,26 @@ def row_counts(database: Database) -> dict[str, int]:
         }
 
 
-def test_one_user_per_role_signs_in_with_the_demo_password(db: Database) -> None:
+def test_every_role_has_its_demo_users_signing_in_with_the_demo_password(db: Database) -> None:
     summary = create_demo_workspace(db)
     with db.session() as session:
         users = session.scalars(select(User).order_by(User.id)).all()
-    assert Counter(user.role for user in users) == Counter(role.value for role in Role)
+    logins_by_role: dict[str, set[str]] = {}
+    for user in users:
+        logins_by_role.setdefault(user.role, set()).add(user.login)
+    assert logins_by_role == {
+        "operator": {"operator", *HISTORY_OPERATORS},  # the history's calling team
+        "seller": {"seller"},
+        "supervisor": {"supervisor"},
+        "admin": {"admin"},
+    }
     assert all(" " in user.display_name and not user.display_name.isascii() for user in users)
     service = UserService(db)
     for role in Role:
         actor = service.authenticate(role.value, summary.password)
         assert actor.role is role
+    for login in HISTORY_OPERATORS:
+        assert service.authenticate(login, summary.password).role is Role.OPERATOR
     assert summary.password == "demo"
 
 
@@ -89,9 +110,11 @@ def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
         assert not campaign.is_b2b and not campaign.is_cyclic
         assert campaign.time_zone == "Europe/Moscow"
         script = session.get_one(Script, campaign.script_id)
-        version = session.scalars(
-            select(ScriptVersion).where(ScriptVersion.script_id == script.id)
-        ).one()
+        versions = session.scalars(
+            select(ScriptVersion)
+            .where(ScriptVersion.script_id == script.id)
+            .order_by(ScriptVersion.version)
+        ).all()
         hours = session.scalars(
             select(CallingHours).where(CallingHours.campaign_id == campaign.id)
         ).all()
@@ -101,7 +124,10 @@ def test_the_campaign_its_script_hours_and_outcomes(db: Database) -> None:
                 select(Disposition).where(Disposition.campaign_id == campaign.id)
             )
         }
+    # Version 1 is the shipped script; the history published a second one a week ago.
+    version, latest = versions[0], versions[-1]
     assert version.version == 1 and version.published
+    assert latest.version > 1 and latest.published
     shipped = load_script(
         resource_path("scripts", "credit_broker_visit.ru.yaml").read_text(encoding="utf-8")
     )
@@ -257,23 +283,30 @@ def test_lists_for_all_three_campaigns_of_valid_leads(db: Database) -> None:
     assert sum(bool(c.custom_fields) for c in contacts.values()) >= 5
 
     priority_of = {x.id: x.priority for x in lists}
-    states = Counter(lead.state for lead in leads)
+    outside = [lead for lead in leads if not worked_by_the_history(lead)]
+    worked = [lead for lead in leads if worked_by_the_history(lead)]
+    states = Counter(lead.state for lead in outside)
     assert set(states) == {"new", "blocked", "lead", "not_target", "visit_booked"}
     assert 2 <= states["blocked"] <= 10
     # Verified leads (5) and hand-offs (3), then the calendar's clients: 10 with a visit on
     # the books or behind them, and 1 whose only visit was cancelled.
     assert (states["lead"] + states["not_target"], states["visit_booked"]) == (6, 13)
+    assert worked and {lead.state for lead in worked} <= HISTORY_LEAD_STATES
+    assert {lead.campaign_id for lead in worked} == {campaign_ids[CAMPAIGN]}
     for lead in leads:
         assert lead.priority == priority_of[lead.list_id or 0]
         numbers = {p.e164 for p in phones if p.contact_id == lead.contact_id}
-        assert (lead.state == "blocked") == bool(numbers & blocked_numbers)
-    assert summary.blocked == states["blocked"]
+        # Imported while on the list, or put on it by the client during the history.
+        on_the_list = "do_not_call" if worked_by_the_history(lead) else "blocked"
+        assert (lead.state == on_the_list) == bool(numbers & blocked_numbers)
+    assert summary.blocked == sum(lead.state == "blocked" for lead in leads)
 
 
 def test_every_lead_has_an_audit_row(db: Database) -> None:
     create_demo_workspace(db)
     with db.session() as session:
-        lead_states = dict(session.execute(select(Lead.id, Lead.state)).tuples().all())
+        leads = {lead.id: lead for lead in session.scalars(select(Lead))}
+        lead_states = {lead_id: lead.state for lead_id, lead in leads.items()}
         entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "lead")).all()
         supervisor = session.scalars(select(User.id).where(User.login == "supervisor")).one()
     history: dict[int, list[AuditEntry]] = {}
@@ -285,8 +318,11 @@ def test_every_lead_has_an_audit_row(db: Database) -> None:
         assert all(row.action == "state_changed" for row in rows[1:])
         assert (rows[-1].after or {})["state"] == lead_states[lead_id]  # the trail ends where it is
         assert rows[0].user_id == supervisor
+    worked = {lead_id for lead_id, lead in leads.items() if worked_by_the_history(lead)}
     # The calendar's clients were booked from the fresh lists.
-    assert sum(len(rows) > 1 for rows in history.values()) == 11
+    assert sum(len(rows) > 1 for lead_id, rows in history.items() if lead_id not in worked) == 11
+    # Every lead the history called moved on from "new", and its trail says so.
+    assert worked and all(len(history[lead_id]) > 1 for lead_id in worked)
 
 
 def test_a_second_demo_is_refused_and_writes_nothing(db: Database) -> None:
@@ -396,10 +432,11 @@ def test_three_verified_leads_are_handed_to_the_seller_with_a_booked_presentatio
             for login in ("seller", "operator")
         )
     with db.session() as session:
-        rows = session.execute(
+        rows = session.execute(  # the history's hand-offs, of its own leads, are all decided
             select(Handoff, Visit, Lead.state)
             .join(Visit, Visit.id == Handoff.visit_id)
             .join(Lead, Lead.id == Handoff.lead_id)
+            .where(Lead.owner_id.is_(None))
         ).all()
     assert sorted(handoff.state for handoff, _visit, _state in rows) == [
         "accepted",
@@ -427,8 +464,10 @@ def test_preset_campaigns_have_criteria_and_a_few_leads_are_verified(db: Databas
                 select(Campaign.name).join(CriteriaSet, CriteriaSet.campaign_id == Campaign.id)
             )
         )
-        rows = session.execute(
-            select(Verification, Lead.state).join(Lead, Lead.id == Verification.lead_id)
+        rows = session.execute(  # the history's verifications were made on its calls
+            select(Verification, Lead.state)
+            .join(Lead, Lead.id == Verification.lead_id)
+            .where(Verification.call_id.is_(None))
         ).all()
         operator = session.scalars(select(User.id).where(User.login == "operator")).one()
     assert with_criteria == {CAMPAIGN, B2B, DEVELOPER, CAR_DEALER}

@@ -44,6 +44,7 @@ from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 __all__ = ["CalendarSetupPage"]
 
@@ -100,6 +101,7 @@ class CalendarSetupPage(QWidget):
 
         self.office_model = OfficeTableModel(self)
         self.offices: DataTable[OfficeInfo] = DataTable(self.office_model, "setupOffices")
+        install_table_export(self.offices, lambda: self.tr("Offices"))
         self.offices.selectionModel().selectionChanged.connect(lambda *_: self._office_clicked())
         self.offices.doubleClicked.connect(lambda _index: self.edit_office())
         self.add_office_button = QPushButton()
@@ -110,6 +112,7 @@ class CalendarSetupPage(QWidget):
 
         self.resource_model = ResourceTableModel(self)
         self.resources: DataTable[ResourceInfo] = DataTable(self.resource_model, "setupResources")
+        install_table_export(self.resources, lambda: self.tr("Resources"))
         self.resources.selectionModel().selectionChanged.connect(
             lambda *_: self._resource_clicked()
         )
@@ -123,6 +126,10 @@ class CalendarSetupPage(QWidget):
         self.hours = WeeklyHoursEditor()
         self.hours.save_requested.connect(self._save_hours)
         self.exceptions = ExceptionsPanel()
+        install_table_export(
+            self.exceptions.table,
+            lambda: self.tr("Holidays, days off and special working days"),
+        )
         self.exceptions.add_requested.connect(self._add_exceptions)
         self.exceptions.remove_requested.connect(self._remove_exception)
         self.exceptions.set_day(self._clock().date())

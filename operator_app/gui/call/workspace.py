@@ -323,7 +323,12 @@ class OperatorWorkspace(QWidget):
         from operator_app.core.calendar.calendar_calls import load_calendar_call
 
         try:
-            card = load_call_card(self.context.database, draft.lead_id)
+            card = load_call_card(
+                self.context.database,
+                draft.lead_id,
+                operator_id=self.context.actor.user_id,
+                script_version_id=draft.script_version_id,
+            )
             dispositions = tuple(dispositions_for(self.context.database, card.campaign_id))
             calendar = (
                 load_calendar_call(self.context.database, task_id)
@@ -382,7 +387,7 @@ class OperatorWorkspace(QWidget):
             claimed = queue.claim_next(actor, campaign_id=campaign_id, list_id=list_id)
             if claimed is None:
                 return None
-            card = load_call_card(database, claimed.lead_id)
+            card = load_call_card(database, claimed.lead_id, operator_id=actor.user_id)
             calendar = None
             if claimed.bucket is Bucket.REMINDER and claimed.task_id is not None:
                 calendar = load_calendar_call(database, claimed.task_id)

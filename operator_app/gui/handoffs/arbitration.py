@@ -36,6 +36,7 @@ from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class ArbitrationPage(QWidget):
 
         self.model = HandoffTableModel(for_arbitration=True, parent=self)
         self.table: DataTable[HandoffDetail] = DataTable(self.model, "arbitration")
+        install_table_export(self.table, lambda: self.tr("Arbitration of returned leads"))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.detail = QTextBrowser()
         self.detail.setObjectName("arbitrationDetail")
@@ -93,8 +95,10 @@ class ArbitrationPage(QWidget):
         self.overrides: DataTable[VerificationView] = DataTable(
             self.override_model, "verdict_overrides"
         )
+        install_table_export(self.overrides, lambda: self.tr("Verdict overrides"))
         self.rate_model = AcceptanceRateModel(self)
         self.rates: DataTable[AcceptanceRate] = DataTable(self.rate_model, "acceptance_rates")
+        install_table_export(self.rates, lambda: self.tr("Acceptance rate by lead generator"))
         self.lower_tabs = QTabWidget()
         self.lower_tabs.addTab(self.overrides, "")
         self.lower_tabs.addTab(self.rates, "")

@@ -33,6 +33,7 @@ from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.empty_state import EmptyState
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 # New hand-offs arrive while the seller works; the list looks for them this often.
 AUTO_REFRESH_MS = 60_000
@@ -67,6 +68,7 @@ class IncomingHandoffsPage(QWidget):
 
         self.model = HandoffTableModel(parent=self)
         self.table: DataTable[HandoffDetail] = DataTable(self.model, "incoming_handoffs")
+        install_table_export(self.table, lambda: self.tr("Incoming leads"))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.detail = QTextBrowser()
         self.detail.setObjectName("handoffDetail")

@@ -37,6 +37,7 @@ from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 from operator_app.gui.window_state import ui_state
 
 ALL = "all"
@@ -95,6 +96,7 @@ class OutboxPage(QWidget):
         self.model = OutboxTableModel(self)
         self._columns_fitted = ui_state().contains(f"tables/{TABLE_KEY}/header")
         self.table: DataTable[MessageView] = DataTable(self.model, TABLE_KEY)
+        install_table_export(self.table, lambda: self.tr("Messages to clients"))
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.copy_text())
 

@@ -52,6 +52,7 @@ from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.field_error import field_error_label, show_field_error
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 _SAMPLE_VISIT = dt.datetime(2026, 11, 25, 14, 30)
 # Sample values are in the template's language, not the interface's: they show the client's
@@ -114,6 +115,7 @@ class TemplatesPage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.model = TemplateTableModel(self)
         self.table: DataTable[TemplateView] = DataTable(self.model, TABLE_KEY)
+        install_table_export(self.table, lambda: self.tr("Message templates"))
         self.filter.textChanged.connect(self.table.set_filter_text)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         left = QWidget()

@@ -25,6 +25,7 @@ from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.empty_state import EmptyState
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class CampaignsPanel(QWidget):
         self.error = InlineError()
         self.model = CampaignTableModel(self)
         self.table: DataTable[CampaignSummary] = DataTable(self.model, "campaigns")
+        install_table_export(self.table, lambda: self.tr("Campaigns"))
         self._empty = EmptyState("campaigns")
         self._pages = QStackedWidget()
         self._pages.addWidget(self.table)

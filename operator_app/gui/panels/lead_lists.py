@@ -26,6 +26,7 @@ from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.empty_state import EmptyState
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class LeadListsPanel(QWidget):
 
         self.model = LeadListTableModel(self)
         self.table: DataTable[ListSummary] = DataTable(self.model, "lead_lists")
+        install_table_export(self.table, lambda: self.tr("Lead lists"))
         self._filter.textChanged.connect(self.table.set_filter_text)
         self._empty = EmptyState("lists")
         if import_action is not None:

@@ -18,6 +18,7 @@ from operator_app.gui.models.users import UserTableModel
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
+from operator_app.gui.widgets.table_export import install_table_export
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class UsersPanel(QWidget):
 
         self.model = UserTableModel(self)
         self.table: DataTable[UserInfo] = DataTable(self.model, "users")
+        install_table_export(self.table, lambda: self.tr("Users"))
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)

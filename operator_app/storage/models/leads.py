@@ -108,6 +108,22 @@ class Lead(Base):
 
 class CallAttempt(Base):
     __tablename__ = "call_attempts"
+    __table_args__ = (
+        # The supervisor's dashboard: every figure of a period read from the index alone.
+        Index(
+            "ix_call_attempts_report",
+            "started_at",
+            "operator_id",
+            "disposition",
+            "lead_id",
+            "talk_seconds",
+            "script_version_id",
+            "last_step_id",
+            "id",
+        ),
+        # Leads and non-target calls of a period: a few outcome codes among many calls.
+        Index("ix_call_attempts_outcome", "disposition", "started_at", "lead_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Generated on the desktop when the call starts, so a re-sent save after a dropped
@@ -139,6 +155,8 @@ class ScriptAnswer(Base):
     """One answer captured at one script step during a call (or an objection raised there)."""
 
     __tablename__ = "script_answers"
+    # Objections per step: the few answers that are objections, without reading the others.
+    __table_args__ = (Index("ix_script_answers_objection", "objection_id", "call_id", "step_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     call_id: Mapped[int] = mapped_column(

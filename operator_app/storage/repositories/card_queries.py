@@ -37,6 +37,7 @@ __all__ = [
     "office_address",
     "phones_of_contact",
     "script_of_campaign",
+    "script_version_of",
 ]
 
 
@@ -198,6 +199,19 @@ def script_of_campaign(session: Session, script_id: int) -> ScriptRow | None:
         .where(ScriptVersion.script_id == script_id, ScriptVersion.published.is_(True))
         .order_by(ScriptVersion.version.desc())
         .limit(1)
+    ).one_or_none()
+    return None if row is None else ScriptRow(row[0], dict(row[1]))
+
+
+def script_version_of(session: Session, script_id: int, version_id: int) -> ScriptRow | None:
+    """That published version, when it is a version of this script (a split may outlive a
+    change of the campaign's script)."""
+    row = session.execute(
+        select(ScriptVersion.id, ScriptVersion.document).where(
+            ScriptVersion.id == version_id,
+            ScriptVersion.script_id == script_id,
+            ScriptVersion.published.is_(True),
+        )
     ).one_or_none()
     return None if row is None else ScriptRow(row[0], dict(row[1]))
 

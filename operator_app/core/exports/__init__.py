@@ -1,0 +1,1 @@
+"""Tables out to CSV and XLSX files, safe to open in a spreadsheet; the calls export."""

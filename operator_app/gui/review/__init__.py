@@ -1,0 +1,1 @@
+"""Call review pages: the supervisor's CallReviewPage and the operator's FeedbackPage."""
