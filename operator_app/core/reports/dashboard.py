@@ -444,8 +444,15 @@ def load_breakdown(
     Rows whose key is unset (a deleted user, a lead with no list, a call without a script)
     come last with an empty label; the GUI names them.
     """
-    _, rows = _load(database, actor, report_filter, (by,), with_dashboard=False)
-    return rows[by]
+    return load_breakdowns(database, actor, report_filter, (by,))[by]
+
+
+def load_breakdowns(
+    database: Database, actor: Actor, report_filter: ReportFilter, breakdowns: Sequence[Breakdown]
+) -> dict[Breakdown, tuple[BreakdownRow, ...]]:
+    """Several breakdowns, their queries run as one parallel batch."""
+    _, rows = _load(database, actor, report_filter, breakdowns, with_dashboard=False)
+    return rows
 
 
 def _breakdown_rows(

@@ -11,7 +11,7 @@ from operator_app.core.reports.dashboard import (
     Dashboard,
     FilterChoices,
     filter_choices,
-    load_breakdown,
+    load_breakdowns,
     load_dashboard_with_breakdowns,
 )
 from operator_app.core.reports.filters import ReportFilter
@@ -60,4 +60,4 @@ def load_dashboard_data(
 def load_later_breakdowns(
     database: Database, actor: Actor, report_filter: ReportFilter
 ) -> dict[Breakdown, tuple[BreakdownRow, ...]]:
-    return {by: load_breakdown(database, actor, report_filter, by) for by in LATER_BREAKDOWNS}
+    return load_breakdowns(database, actor, report_filter, LATER_BREAKDOWNS)
