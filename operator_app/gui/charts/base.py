@@ -23,8 +23,9 @@ def mixed(first: QColor, second: QColor, share_of_second: float) -> QColor:
 class ChartWidget(QWidget):
     """A chart keeps the index of the part under the mouse (`hovered`) and answers tooltips.
 
-    Subclasses implement `part_at(point)` (the index of the bar/day under a point, or None),
-    `tooltip_for(index)` and `summary()` (one sentence per part, for screen readers).
+    Subclasses override `part_at(point)` (the index of the bar/day under a point, or None),
+    `tooltip_for(index)` and `summary()` (one sentence per part, for screen readers); as
+    defined here they describe a chart with no parts.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -39,13 +40,13 @@ class ChartWidget(QWidget):
         return self._hovered
 
     def part_at(self, point: QPointF) -> int | None:
-        raise NotImplementedError
+        return None
 
     def tooltip_for(self, index: int) -> str:
-        raise NotImplementedError
+        return ""
 
     def summary(self) -> str:
-        raise NotImplementedError
+        return self.empty_text()
 
     def empty_text(self) -> str:
         return self.tr("No data for this period")
