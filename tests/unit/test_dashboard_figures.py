@@ -47,3 +47,19 @@ def test_nothing_to_divide_by_gives_no_rate() -> None:
         empty.conversion_to_sale,
     ):
         assert rate is None
+
+
+def test_reason_codes_of_verdicts_read_as_the_campaigns_labels_and_merge_with_them() -> None:
+    from operator_app.core.reports.dashboard import ReasonCount, _labelled_reasons
+
+    counts = [("Нет дохода", 3), ("no_income", 2), ("too_old", 2), ("unknown_code", 1)]
+    reason_lists = [
+        [{"code": "no_income", "label": "Нет официального дохода"}],  # criteria version 1
+        [{"code": "no_income", "label": "Нет дохода"}, {"code": "too_old", "label": "Возраст"}],
+        "damaged",
+    ]
+    assert _labelled_reasons(counts, reason_lists) == (
+        ReasonCount("Нет дохода", 5),  # the newest version's label, merged with the typed one
+        ReasonCount("Возраст", 2),
+        ReasonCount("unknown_code", 1),
+    )

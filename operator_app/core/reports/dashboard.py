@@ -16,6 +16,7 @@ from operator_app.core.errors import PermissionDenied
 from operator_app.core.reports.filters import ReportFilter
 from operator_app.core.roles import Actor, Permission
 from operator_app.core.scripts_format import ScriptFormatError, from_document
+from operator_app.core.verification.criteria import CriteriaError, reasons_from_data
 from operator_app.storage.database import Database
 from operator_app.storage.repositories import report_detail_queries as details
 from operator_app.storage.repositories import report_label_queries as labels
@@ -282,7 +283,7 @@ def _trend(
     held: dict[dt.date, int],
 ) -> tuple[TrendPoint, ...]:
     """One point per day of the period, days without anything included as zeros."""
-    activity = {parse_day(str(row.key)): row for row in activity_rows}
+    activity = {parse_day(row.key): row for row in activity_rows if row.key is not None}
     points = []
     for day in report_filter.period.day_list():
         calls = activity.get(day)
@@ -333,6 +334,7 @@ def _dashboard_jobs(scope: ReportScope) -> dict[str, _Job]:
         "leads_per_day": lambda session: figures_sql.positive_leads(session, scope, GroupKey.DAY),
         "held_per_day": lambda session: figures_sql.visit_outcomes(session, scope, GroupKey.DAY),
         "non_target": lambda session: details.non_target_reasons(session, scope),
+        "reason_lists": labels.non_target_reason_lists,
         "no_show": lambda session: details.no_show_reasons(session, scope),
         "drop_off": lambda session: _drop_off(session, scope),
         "objections": lambda session: details.objections_per_step(session, scope),
@@ -340,17 +342,36 @@ def _dashboard_jobs(scope: ReportScope) -> dict[str, _Job]:
     return jobs
 
 
+def _labelled_reasons(
+    counts: Sequence[tuple[str, int]], reason_lists: Sequence[Any]
+) -> tuple[ReasonCount, ...]:
+    """Verdicts store a reason's code and call outcomes its label: codes become the campaign's
+    label (the newest criteria version's), and the same label counts once."""
+    labels_of: dict[str, str] = {}
+    for stored in reason_lists:
+        try:
+            labels_of.update((reason.code, reason.label) for reason in reasons_from_data(stored))
+        except CriteriaError:
+            continue  # a damaged stored list: its codes stay as they are
+    merged: dict[str, int] = {}
+    for reason, count in counts:
+        label = labels_of.get(reason, reason)
+        merged[label] = merged.get(label, 0) + count
+    ordered = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(ReasonCount(reason, count) for reason, count in ordered)
+
+
 def _dashboard_from(report_filter: ReportFilter, results: Mapping[str, Any]) -> Dashboard:
     per_day, total = results["per_day"]
     totals = _assemble_figures(results, [replace(total, key=0)]).get(0, Figures())
-    leads = {parse_day(str(day)): n for day, n in results["leads_per_day"].items()}
-    held = {parse_day(str(row.key)): row.held for row in results["held_per_day"]}
+    leads = {parse_day(day): n for day, n in results["leads_per_day"].items()}
+    held = {parse_day(row.key): row.held for row in results["held_per_day"]}
     return Dashboard(
         report_filter=report_filter,
         totals=totals,
         funnel=tuple(FunnelStage(code, getattr(totals, code)) for code in FUNNEL_CODES),
         trend=_trend(report_filter, per_day, leads, held),
-        non_target_reasons=tuple(ReasonCount(reason, n) for reason, n in results["non_target"]),
+        non_target_reasons=_labelled_reasons(results["non_target"], results["reason_lists"]),
         no_show_reasons=tuple(ReasonCount(reason, n) for reason, n in results["no_show"]),
         drop_off=results["drop_off"],
         objections=tuple(

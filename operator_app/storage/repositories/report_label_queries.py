@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from operator_app.storage.models import Campaign, LeadList, Script, ScriptVersion, User
+from operator_app.storage.models import (
+    Campaign,
+    CriteriaSet,
+    LeadList,
+    Script,
+    ScriptVersion,
+    User,
+)
 
 __all__ = [
     "CALLING_ROLES",
@@ -84,3 +91,9 @@ def script_versions(session: Session, ids: Collection[int] | None = None) -> lis
 def script_documents(session: Session, ids: Collection[int]) -> dict[int, dict[str, Any]]:
     statement = select(ScriptVersion.id, ScriptVersion.document).where(ScriptVersion.id.in_(ids))
     return {key: document for key, document in session.execute(statement)}
+
+
+def non_target_reason_lists(session: Session) -> list[Any]:
+    """Every criteria version's non-target reasons (stored {code, label} lists), oldest first."""
+    statement = select(CriteriaSet.reasons).order_by(CriteriaSet.version, CriteriaSet.id)
+    return list(session.scalars(statement))
