@@ -1,4 +1,4 @@
-"""Words for values stored in code form: roles, campaign models, database kinds."""
+"""Words for values stored in code form: roles, campaign models, database kinds, script stages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 
 from operator_app.core.campaigns import CampaignModel
 from operator_app.core.roles import Role
+from operator_app.core.scripts_format import StageKind
 
 translate = QCoreApplication.translate
 
@@ -45,3 +46,20 @@ def database_backend_label(backend: str) -> str:
 
 def yes_no(value: bool) -> str:
     return translate("Labels", "Yes") if value else translate("Labels", "No")
+
+
+def stage_label(stage: StageKind | str | None) -> str:
+    """A script stage's name, wherever one is shown: the call, the editor, reviews, reports."""
+    if stage is None:
+        return "—"
+    labels = {
+        StageKind.CONTACT: translate("Labels", "Contact"),
+        StageKind.DIAGNOSTICS: translate("Labels", "Diagnostics"),
+        StageKind.TEASER: translate("Labels", "Teaser"),
+        StageKind.OBJECTIONS: translate("Labels", "Objections"),
+        StageKind.CLOSING: translate("Labels", "Closing"),
+    }
+    try:
+        return labels[StageKind(stage)]
+    except ValueError:
+        return str(stage)

@@ -1379,7 +1379,7 @@
 <context>
     <name>CallReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/call_review_page.py" line="+101"/>
+        <location filename="../../operator_app/gui/review/call_review_page.py" line="+102"/>
         <source>&amp;From</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1796,7 +1796,7 @@
 <context>
     <name>ChartWidget</name>
     <message>
-        <location filename="../../operator_app/gui/charts/base.py" line="+51"/>
+        <location filename="../../operator_app/gui/charts/base.py" line="+52"/>
         <source>No data for this period</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1965,7 +1965,7 @@
 <context>
     <name>ComparisonModel</name>
     <message>
-        <location filename="../../operator_app/gui/script_versions/models.py" line="+172"/>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="+173"/>
         <source>{change} pp</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2557,7 +2557,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../operator_app/gui/dashboard/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/dashboard/texts.py" line="+18"/>
         <source>Taken into work</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2581,36 +2581,11 @@
         <source>Sales</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+9"/>
-        <source>Contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../operator_app/gui/dashboard/page.py" line="+127"/>
+        <location filename="../../operator_app/gui/dashboard/page.py" line="+134"/>
         <source>Non-target reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2727,7 +2702,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+110"/>
         <source>The figures could not be loaded. {reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2755,7 +2730,7 @@
 <context>
     <name>DashboardTables</name>
     <message>
-        <location filename="../../operator_app/gui/dashboard/tables.py" line="+67"/>
+        <location filename="../../operator_app/gui/dashboard/tables.py" line="+68"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4721,7 +4696,7 @@ Details: {detail}</source>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../operator_app/gui/labels.py" line="+15"/>
+        <location filename="../../operator_app/gui/labels.py" line="+16"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4778,6 +4753,31 @@ Details: {detail}</source>
     <message>
         <location line="+0"/>
         <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5332,7 +5332,7 @@ Details: {detail}</source>
 <context>
     <name>ObjectionForm</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/forms.py" line="+378"/>
+        <location filename="../../operator_app/gui/script_editor/forms.py" line="+379"/>
         <source>Separate the responses with an empty line</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5972,7 +5972,7 @@ Details: {detail}</source>
 <context>
     <name>PlansPage</name>
     <message>
-        <location filename="../../operator_app/gui/kpi/plans_page.py" line="+115"/>
+        <location filename="../../operator_app/gui/kpi/plans_page.py" line="+114"/>
         <location line="+26"/>
         <source>Scorecards</source>
         <translation type="unfinished"></translation>
@@ -6758,7 +6758,7 @@ Details: {detail}</source>
 <context>
     <name>ReviewTexts</name>
     <message>
-        <location filename="../../operator_app/gui/review/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/review/texts.py" line="+20"/>
         <source>Greeting and promotional notice</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6790,31 +6790,6 @@ Details: {detail}</source>
     <message>
         <location line="+1"/>
         <source>Not applicable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -7127,7 +7102,7 @@ Details: {detail}</source>
 <context>
     <name>ScorecardPage</name>
     <message>
-        <location filename="../../operator_app/gui/kpi/scorecard_page.py" line="+92"/>
+        <location filename="../../operator_app/gui/kpi/scorecard_page.py" line="+91"/>
         <source>Scorecard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7198,32 +7173,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptEditor</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/texts.py" line="+16"/>
-        <source>Contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location filename="../../operator_app/gui/script_editor/texts.py" line="+18"/>
         <source>The greeting is the company&apos;s business card; a cold call must say that it is promotional.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7381,7 +7331,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptEditorPage</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/page.py" line="+210"/>
+        <location filename="../../operator_app/gui/script_editor/page.py" line="+211"/>
         <source>Call scripts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7525,7 +7475,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/script_panel.py" line="+124"/>
+        <location filename="../../operator_app/gui/call/script_panel.py" line="+125"/>
         <source>Take the next client to start the script.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7535,32 +7485,7 @@ Details: {detail}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
-        <source>Contact</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+70"/>
         <source>Script</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7706,7 +7631,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptVersionsPage</name>
     <message>
-        <location filename="../../operator_app/gui/script_versions/page.py" line="+115"/>
+        <location filename="../../operator_app/gui/script_versions/page.py" line="+119"/>
         <location line="+82"/>
         <source>Script versions</source>
         <translation type="unfinished"></translation>

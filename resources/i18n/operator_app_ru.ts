@@ -1381,7 +1381,7 @@
 <context>
     <name>CallReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/call_review_page.py" line="+101"/>
+        <location filename="../../operator_app/gui/review/call_review_page.py" line="+102"/>
         <source>&amp;From</source>
         <translation>&amp;С</translation>
     </message>
@@ -1798,7 +1798,7 @@
 <context>
     <name>ChartWidget</name>
     <message>
-        <location filename="../../operator_app/gui/charts/base.py" line="+51"/>
+        <location filename="../../operator_app/gui/charts/base.py" line="+52"/>
         <source>No data for this period</source>
         <translation>Нет данных за этот период</translation>
     </message>
@@ -1967,7 +1967,7 @@
 <context>
     <name>ComparisonModel</name>
     <message>
-        <location filename="../../operator_app/gui/script_versions/models.py" line="+172"/>
+        <location filename="../../operator_app/gui/script_versions/models.py" line="+173"/>
         <source>{change} pp</source>
         <translation>{change} п. п.</translation>
     </message>
@@ -2559,7 +2559,7 @@
         <translation>Произвольный период</translation>
     </message>
     <message>
-        <location filename="../../operator_app/gui/dashboard/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/dashboard/texts.py" line="+18"/>
         <source>Taken into work</source>
         <translation>Взято в работу</translation>
     </message>
@@ -2583,36 +2583,11 @@
         <source>Sales</source>
         <translation>Продажи</translation>
     </message>
-    <message>
-        <location line="+9"/>
-        <source>Contact</source>
-        <translation>Контакт</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation>Диагностика</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation>Тизер</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation>Возражения</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation>Завершение</translation>
-    </message>
 </context>
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../operator_app/gui/dashboard/page.py" line="+127"/>
+        <location filename="../../operator_app/gui/dashboard/page.py" line="+134"/>
         <source>Non-target reason</source>
         <translation>Причина нецелевого</translation>
     </message>
@@ -2729,7 +2704,7 @@
         <translation>Все › {operator}</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+110"/>
         <source>The figures could not be loaded. {reason}</source>
         <translation>Не удалось загрузить показатели. {reason}</translation>
     </message>
@@ -2757,7 +2732,7 @@
 <context>
     <name>DashboardTables</name>
     <message>
-        <location filename="../../operator_app/gui/dashboard/tables.py" line="+67"/>
+        <location filename="../../operator_app/gui/dashboard/tables.py" line="+68"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
@@ -4725,7 +4700,7 @@ Details: {detail}</source>
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../operator_app/gui/labels.py" line="+15"/>
+        <location filename="../../operator_app/gui/labels.py" line="+16"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
@@ -4783,6 +4758,31 @@ Details: {detail}</source>
         <location line="+0"/>
         <source>No</source>
         <translation>Нет</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Teaser</source>
+        <translation>Тизер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objections</source>
+        <translation>Возражения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closing</source>
+        <translation>Завершение</translation>
     </message>
 </context>
 <context>
@@ -5336,7 +5336,7 @@ Details: {detail}</source>
 <context>
     <name>ObjectionForm</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/forms.py" line="+378"/>
+        <location filename="../../operator_app/gui/script_editor/forms.py" line="+379"/>
         <source>Separate the responses with an empty line</source>
         <translation>Разделяйте варианты ответа пустой строкой</translation>
     </message>
@@ -5977,7 +5977,7 @@ Details: {detail}</source>
 <context>
     <name>PlansPage</name>
     <message>
-        <location filename="../../operator_app/gui/kpi/plans_page.py" line="+115"/>
+        <location filename="../../operator_app/gui/kpi/plans_page.py" line="+114"/>
         <location line="+26"/>
         <source>Scorecards</source>
         <translation>Карты KPI</translation>
@@ -6763,7 +6763,7 @@ Details: {detail}</source>
 <context>
     <name>ReviewTexts</name>
     <message>
-        <location filename="../../operator_app/gui/review/texts.py" line="+19"/>
+        <location filename="../../operator_app/gui/review/texts.py" line="+20"/>
         <source>Greeting and promotional notice</source>
         <translation>Приветствие и предупреждение, что звонок рекламный</translation>
     </message>
@@ -6796,31 +6796,6 @@ Details: {detail}</source>
         <location line="+1"/>
         <source>Not applicable</source>
         <translation>Не применимо</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Contact</source>
-        <translation>Контакт</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation>Диагностика</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation>Тизер</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation>Возражения</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation>Завершение</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -7132,7 +7107,7 @@ Details: {detail}</source>
 <context>
     <name>ScorecardPage</name>
     <message>
-        <location filename="../../operator_app/gui/kpi/scorecard_page.py" line="+92"/>
+        <location filename="../../operator_app/gui/kpi/scorecard_page.py" line="+91"/>
         <source>Scorecard</source>
         <translation>Карта KPI</translation>
     </message>
@@ -7203,32 +7178,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptEditor</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/texts.py" line="+16"/>
-        <source>Contact</source>
-        <translation>Контакт</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation>Диагностика</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation>Тизер</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation>Возражения</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation>Завершение</translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location filename="../../operator_app/gui/script_editor/texts.py" line="+18"/>
         <source>The greeting is the company&apos;s business card; a cold call must say that it is promotional.</source>
         <translation>Приветствие — визитная карточка компании; при холодном звонке нужно сказать, что звонок рекламный.</translation>
     </message>
@@ -7386,7 +7336,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptEditorPage</name>
     <message>
-        <location filename="../../operator_app/gui/script_editor/page.py" line="+210"/>
+        <location filename="../../operator_app/gui/script_editor/page.py" line="+211"/>
         <source>Call scripts</source>
         <translation>Скрипты звонков</translation>
     </message>
@@ -7530,7 +7480,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptPanel</name>
     <message>
-        <location filename="../../operator_app/gui/call/script_panel.py" line="+124"/>
+        <location filename="../../operator_app/gui/call/script_panel.py" line="+125"/>
         <source>Take the next client to start the script.</source>
         <translation>Возьмите следующего клиента, чтобы начать скрипт.</translation>
     </message>
@@ -7540,32 +7490,7 @@ Details: {detail}</source>
         <translation>Возражение: {title}</translation>
     </message>
     <message>
-        <location line="+68"/>
-        <source>Contact</source>
-        <translation>Контакт</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Diagnostics</source>
-        <translation>Диагностика</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Teaser</source>
-        <translation>Тизер</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objections</source>
-        <translation>Возражения</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closing</source>
-        <translation>Завершение</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+70"/>
         <source>Script</source>
         <translation>Скрипт</translation>
     </message>
@@ -7711,7 +7636,7 @@ Details: {detail}</source>
 <context>
     <name>ScriptVersionsPage</name>
     <message>
-        <location filename="../../operator_app/gui/script_versions/page.py" line="+115"/>
+        <location filename="../../operator_app/gui/script_versions/page.py" line="+119"/>
         <location line="+82"/>
         <source>Script versions</source>
         <translation>Версии скриптов</translation>

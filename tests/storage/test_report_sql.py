@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import literal, select
 
-from operator_app.core.reports.period import InvalidPeriod, ReportPeriod
+from operator_app.core.reports.period import InvalidPeriod, ReportPeriod, report_today
 from operator_app.storage.base import UtcDateTime
 from operator_app.storage.database import Database
 from operator_app.storage.repositories.report_sql import local_day, parse_day
@@ -46,3 +46,9 @@ def test_a_period_is_bounded_by_local_midnights() -> None:
 def test_a_period_ending_before_it_starts_is_refused() -> None:
     with pytest.raises(InvalidPeriod):
         ReportPeriod(dt.date(2026, 11, 3), dt.date(2026, 11, 1))
+
+
+def test_today_is_counted_in_the_report_zone() -> None:
+    late_evening_utc = dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC)
+    assert report_today(late_evening_utc) == dt.date(2026, 11, 23)  # Moscow is past midnight
+    assert report_today(late_evening_utc, "America/New_York") == dt.date(2026, 11, 22)

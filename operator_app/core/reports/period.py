@@ -8,9 +8,15 @@ from zoneinfo import ZoneInfo
 
 from operator_app.core.errors import OperatorAppError
 
-__all__ = ["DEFAULT_REPORT_ZONE", "InvalidPeriod", "ReportPeriod"]
+__all__ = ["DEFAULT_REPORT_ZONE", "InvalidPeriod", "ReportPeriod", "report_today"]
 
 DEFAULT_REPORT_ZONE = "Europe/Moscow"
+
+
+def report_today(now: dt.datetime | None = None, zone: str = DEFAULT_REPORT_ZONE) -> dt.date:
+    """Today as reports count days (in the report zone, not the desktop's own clock)."""
+    instant = now if now is not None else dt.datetime.now(dt.UTC)
+    return instant.astimezone(ZoneInfo(zone)).date()
 
 
 class InvalidPeriod(OperatorAppError):

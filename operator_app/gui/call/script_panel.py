@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from operator_app.core.script_engine import DialogueSession, StageStatus
 from operator_app.core.scripts_format import SPIN_KINDS, StageKind
+from operator_app.gui.labels import stage_label
 
 _STAGE_STYLE = {
     StageStatus.CURRENT: "background: #1a73e8; color: white; font-weight: bold;",
@@ -217,13 +218,7 @@ class ScriptPanel(QGroupBox):
     # --- texts ----------------------------------------------------------------------------
 
     def _stage_names(self) -> dict[StageKind, str]:
-        return {
-            StageKind.CONTACT: self.tr("Contact"),
-            StageKind.DIAGNOSTICS: self.tr("Diagnostics"),
-            StageKind.TEASER: self.tr("Teaser"),
-            StageKind.OBJECTIONS: self.tr("Objections"),
-            StageKind.CLOSING: self.tr("Closing"),
-        }
+        return {kind: stage_label(kind) for kind in StageKind}
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("Script"))

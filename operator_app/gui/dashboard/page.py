@@ -13,7 +13,6 @@ import functools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from operator_app.core.reports.dashboard import Breakdown, BreakdownRow, Dashboard
 from operator_app.core.reports.filters import ReportFilter
-from operator_app.core.reports.period import DEFAULT_REPORT_ZONE
+from operator_app.core.reports.period import DEFAULT_REPORT_ZONE, report_today
 from operator_app.core.roles import Permission
 from operator_app.gui.charts import (
     FunnelBar,
@@ -98,7 +97,7 @@ class DashboardPage(QWidget):
         self._data: DashboardData | None = None
 
         def today() -> dt.date:
-            return clock().astimezone(ZoneInfo(zone)).date()
+            return report_today(clock(), zone)
 
         self._title = page_title()
         self.breadcrumb = QLabel()

@@ -17,7 +17,8 @@ from operator_app.core.reports.dashboard import (
     StepCount,
 )
 from operator_app.gui.charts.numbers import count_text, percent_text
-from operator_app.gui.dashboard.texts import minutes_text, money_text, script_stage_label
+from operator_app.gui.dashboard.texts import minutes_text, money_text
+from operator_app.gui.labels import stage_label
 from operator_app.gui.models.table import Column, RowTableModel
 
 __all__ = [
@@ -229,7 +230,7 @@ def step_model(parent: QObject | None = None) -> RowTableModel[StepLine]:
         Column(lambda: translate("DashboardTables", "Script version"), lambda line: line.version),
         Column(
             lambda: translate("DashboardTables", "Stage"),
-            lambda line: script_stage_label(line.stage),
+            lambda line: stage_label(line.stage),
         ),
         Column(lambda: translate("DashboardTables", "Step"), lambda line: line.step_id),
         Column(

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, QLocale
 
-from operator_app.core.scripts_format import StageKind
 from operator_app.gui.charts.numbers import decimal_text
 
-__all__ = ["funnel_stage_label", "minutes_text", "money_text", "script_stage_label"]
+__all__ = ["funnel_stage_label", "minutes_text", "money_text"]
 
 translate = QCoreApplication.translate
 
@@ -23,22 +22,6 @@ def funnel_stage_label(code: str) -> str:
         "sales": translate("Dashboard", "Sales"),
     }
     return labels.get(code, code)
-
-
-def script_stage_label(stage: str | None) -> str:
-    if stage is None:
-        return "—"
-    labels = {
-        StageKind.CONTACT: translate("Dashboard", "Contact"),
-        StageKind.DIAGNOSTICS: translate("Dashboard", "Diagnostics"),
-        StageKind.TEASER: translate("Dashboard", "Teaser"),
-        StageKind.OBJECTIONS: translate("Dashboard", "Objections"),
-        StageKind.CLOSING: translate("Dashboard", "Closing"),
-    }
-    try:
-        return labels[StageKind(stage)]
-    except ValueError:
-        return stage
 
 
 def minutes_text(minutes: float | None) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from operator_app.core.reports.kpi import MetricScore
-from operator_app.core.reports.period import DEFAULT_REPORT_ZONE
+from operator_app.core.reports.period import report_today
 from operator_app.core.reports.plans import Person, PlanService, PlanView, Scorecard, WeightView
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.handoffs.background import failure_text
@@ -65,7 +64,7 @@ class PlansPage(QWidget):
         self._loads = LatestOnly(self)
         self._saves = LatestOnly(self)
         self._weights: list[WeightView] = []
-        today = clock().astimezone(ZoneInfo(DEFAULT_REPORT_ZONE)).date()
+        today = report_today(clock())
 
         self._title = page_title()
         self.period = PeriodPicker(today)

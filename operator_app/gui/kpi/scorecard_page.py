@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from operator_app.core.reports.kpi import MetricScore
-from operator_app.core.reports.period import DEFAULT_REPORT_ZONE
+from operator_app.core.reports.period import report_today
 from operator_app.core.reports.plans import Person, PlanService, Scorecard
 from operator_app.core.roles import Permission
 from operator_app.gui.context import WorkspaceContext
@@ -58,7 +57,7 @@ class ScorecardPage(QWidget):
         self.person.addItem(context.actor.display_name, context.actor.user_id)
         self.person.setVisible(self._sees_everyone)
         self.person.activated.connect(lambda _index: self.refresh())
-        today = clock().astimezone(ZoneInfo(DEFAULT_REPORT_ZONE)).date()
+        today = report_today(clock())
         self.period = PeriodPicker(today)
         self.period.changed.connect(self.refresh)
         self.refresh_button = QPushButton()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from operator_app.core.reports.period import InvalidPeriod, ReportPeriod
+from operator_app.core.reports.period import InvalidPeriod, ReportPeriod, report_today
 from operator_app.core.review.service import call_detail, list_calls, review_choices, score_call
 from operator_app.core.review.views import (
     CallDetail,
@@ -67,7 +67,8 @@ class CallReviewPage(QWidget):
         self._choices_loaded = False
 
         self._title = page_title()
-        today = QDate.currentDate()
+        day = report_today()
+        today = QDate(day.year, day.month, day.day)
         self.from_date = QDateEdit(today.addDays(1 - DEFAULT_DAYS))
         self.to_date = QDateEdit(today)
         for edit in (self.from_date, self.to_date):

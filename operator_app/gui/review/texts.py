@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from operator_app.core.review.checklist import ChecklistItem, ItemHint, Mark
 from operator_app.core.review.views import CallDetail, CallSummary, CapturedStep, Review
+from operator_app.gui.labels import stage_label
 from operator_app.gui.models.formatting import local_datetime
 
 translate = QCoreApplication.translate
@@ -29,16 +30,6 @@ def mark_label(mark: Mark) -> str:
         Mark.NO: translate("ReviewTexts", "No"),
         Mark.NOT_APPLICABLE: translate("ReviewTexts", "Not applicable"),
     }[mark]
-
-
-def stage_label(stage: str) -> str:
-    return {
-        "contact": translate("ReviewTexts", "Contact"),
-        "diagnostics": translate("ReviewTexts", "Diagnostics"),
-        "teaser": translate("ReviewTexts", "Teaser"),
-        "objections": translate("ReviewTexts", "Objections"),
-        "closing": translate("ReviewTexts", "Closing"),
-    }.get(stage, stage)
 
 
 def score_text(score: Decimal | None) -> str:

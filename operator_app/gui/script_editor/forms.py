@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from operator_app.core.scripts_format import SPIN_KINDS, StageKind
+from operator_app.gui.labels import stage_label
 from operator_app.gui.script_editor.draft import (
     AnswerDraft,
     ObjectionDraft,
     StageDraft,
     StepDraft,
 )
-from operator_app.gui.script_editor.texts import stage_hint, stage_name
+from operator_app.gui.script_editor.texts import stage_hint
 from operator_app.gui.widgets.forms import add_labelled_row, set_form_labels
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -63,7 +64,7 @@ class StageForm(QWidget):
         layout.addStretch(1)
 
     def show_stage(self, stage: StageDraft) -> None:
-        self.title.setText(stage_name(stage.kind))
+        self.title.setText(stage_label(stage.kind))
         self.hint.setText(stage_hint(stage.kind))
         if stage.kind is StageKind.OBJECTIONS:
             self.count.setText(self.tr("Objections: {count}").format(count=len(stage.objections)))

@@ -50,9 +50,10 @@ from operator_app.core.scripts import (
 from operator_app.core.scripts_format import StageKind
 from operator_app.gui.context import WorkspaceContext
 from operator_app.gui.handoffs.background import failure_text, run_in_background
+from operator_app.gui.labels import stage_label
 from operator_app.gui.script_editor.draft import ItemKind, ItemRef, ScriptDraft
 from operator_app.gui.script_editor.forms import ObjectionForm, StageForm, StepForm, preview
-from operator_app.gui.script_editor.texts import problem_text, stage_name
+from operator_app.gui.script_editor.texts import problem_text
 from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
@@ -245,7 +246,7 @@ class ScriptEditorPage(QWidget):
         assert self._draft is not None
         stage = self._draft.stages[ref.stage]
         if ref.kind is ItemKind.STAGE:
-            return stage_name(stage.kind)
+            return stage_label(stage.kind)
         if ref.kind is ItemKind.STEP:
             step = self._draft.step(ref)
             spin = f"[{step.spin}] " if step.spin else ""
@@ -416,7 +417,7 @@ class ScriptEditorPage(QWidget):
         for ref in self._draft.step_refs():
             step = self._draft.step(ref)
             if step.id:
-                stage = stage_name(self._draft.stages[ref.stage].kind)
+                stage = stage_label(self._draft.stages[ref.stage].kind)
                 choices.append((step.id, f"{step.id} · {preview(step.text, 40)} ({stage})"))
         return choices
 
@@ -468,7 +469,7 @@ class ScriptEditorPage(QWidget):
     def _fill_stage_menu(self) -> None:
         self._stage_menu.clear()
         for kind in [] if self._draft is None else self._draft.missing_stages():
-            action = self._stage_menu.addAction(stage_name(kind))
+            action = self._stage_menu.addAction(stage_label(kind))
             action.triggered.connect(lambda _checked=False, kind=kind: self.add_stage(kind))
 
     def _structure_changed(self, select: ItemRef | None) -> None:

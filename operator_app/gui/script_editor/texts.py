@@ -6,19 +6,10 @@ from PySide6.QtCore import QCoreApplication
 
 from operator_app.core.script_validation import ProblemKind, ScriptProblem
 from operator_app.core.scripts_format import StageKind
+from operator_app.gui.labels import stage_label
 
 # Called as translate("ScriptEditor", "…") everywhere: lupdate finds only such calls.
 translate = QCoreApplication.translate
-
-
-def stage_name(kind: StageKind) -> str:
-    return {
-        StageKind.CONTACT: translate("ScriptEditor", "Contact"),
-        StageKind.DIAGNOSTICS: translate("ScriptEditor", "Diagnostics"),
-        StageKind.TEASER: translate("ScriptEditor", "Teaser"),
-        StageKind.OBJECTIONS: translate("ScriptEditor", "Objections"),
-        StageKind.CLOSING: translate("ScriptEditor", "Closing"),
-    }[kind]
 
 
 def stage_hint(kind: StageKind) -> str:
@@ -112,7 +103,7 @@ def _where(problem: ScriptProblem) -> str:
     place, item = problem.place, problem.item_id or "—"
     if problem.stage is None:
         return translate("ScriptEditor", "Script")
-    stage = stage_name(problem.stage)
+    stage = stage_label(problem.stage)
     if place.step_index is not None:
         if place.answer_index is not None:
             return translate("ScriptEditor", "{stage} › step {step}, answer {number}").format(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 
 from operator_app.core.reports.dashboard import Figures
 from operator_app.core.script_versions import NoAnswerEntry, NoAnswerStep, VersionInfo
+from operator_app.gui.labels import stage_label
 from operator_app.gui.models.formatting import local_date, local_datetime, number
 from operator_app.gui.models.table import Column, RowTableModel
 from operator_app.gui.script_versions.texts import (
@@ -217,7 +218,7 @@ class StepsModel(RowTableModel[NoAnswerStep]):
                 text=lambda row: row.version_label or no_version_label(),
             ),
             Column(title=lambda: self.tr("Step"), text=lambda row: row.step_id),
-            Column(title=lambda: self.tr("Stage"), text=lambda row: row.stage),
+            Column(title=lambda: self.tr("Stage"), text=lambda row: stage_label(row.stage)),
             Column(
                 title=lambda: self.tr("Entries"),
                 text=lambda row: number(row.count),

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QEvent, Qt
 from PySide6.QtGui import QKeySequence
@@ -27,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from operator_app.core.reports.dashboard import Breakdown, Figures, load_breakdown
 from operator_app.core.reports.filters import ReportFilter
-from operator_app.core.reports.period import DEFAULT_REPORT_ZONE, InvalidPeriod, ReportPeriod
+from operator_app.core.reports.period import (
+    DEFAULT_REPORT_ZONE,
+    InvalidPeriod,
+    ReportPeriod,
+    report_today,
+)
 from operator_app.core.script_split import ScriptSplit
 from operator_app.core.script_versions import (
     CampaignSplit,
@@ -90,7 +94,7 @@ class ScriptVersionsPage(QWidget):
         self.setObjectName("scriptVersionsPage")
         self._context = context
         self._zone = DEFAULT_REPORT_ZONE
-        self._today = today or (lambda: dt.datetime.now(ZoneInfo(self._zone)).date())
+        self._today = today or (lambda: report_today(zone=self._zone))
         self._load_task: BackgroundTask | None = None
         self._reload_wanted = False
         self._write_task: BackgroundTask | None = None
