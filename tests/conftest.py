@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 
 from operator_app.gui.garbage import UiThreadGarbageCollector, collect_due_generations
 from operator_app.storage.database import Database
@@ -64,6 +64,17 @@ def _app_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return home
 
 
+def dispose_after_background_work(database: Database) -> None:
+    """Let the reads a test's pages started finish, then close every connection.
+
+    A read still running would hand its connection back to the pool after `dispose()` has
+    emptied it; nobody would close that connection and psycopg would complain (an error under
+    this suite's warning filter) in whichever later test the garbage collector frees it.
+    """
+    QThreadPool.globalInstance().waitForDone(30_000)
+    database.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresForTests]:
     """The real PostgreSQL server; if it cannot start, the PostgreSQL tests fail (never skip)."""
@@ -103,7 +114,7 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A fresh, migrated embedded database."""
     database = sqlite_database(sqlite_template, tmp_path)
     yield database
-    database.dispose()
+    dispose_after_background_work(database)
 
 
 @pytest.fixture
@@ -113,7 +124,7 @@ def pg_db(request: pytest.FixtureRequest, pg_server: PostgresForTests) -> Iterat
     name = pg_server.create_database(template=template)
     database = Database(pg_server.database_url(name))
     yield database
-    database.dispose()
+    dispose_after_background_work(database)
     pg_server.drop_database(name)
 
 
@@ -167,7 +178,7 @@ def restartable_pg(pg_server: PostgresForTests) -> Iterator[RestartableDatabase]
     upgrade(database.engine)
     handle = RestartableDatabase(server, database)
     yield handle
-    database.dispose()
+    dispose_after_background_work(database)
     if not handle.running:
         handle.start()
     if own is not None:

@@ -166,8 +166,18 @@ def open_page(
     widget.deleteLater()
 
 
+# A read takes well under a second here; the margin is for a CI machine busy with other jobs.
+LOAD_TIMEOUT_MS = 20_000
+
+
 def wait_loaded(qtbot: QtBot, page: DashboardPage) -> None:
-    qtbot.waitUntil(lambda: not page.is_loading() and page.dashboard() is not None)
+    def loaded() -> bool:
+        # A failed read ends the load too: say why rather than time out without a word.
+        if not page.load_error.isHidden():
+            pytest.fail(page.load_error.text())
+        return not page.is_loading() and page.dashboard() is not None
+
+    qtbot.waitUntil(loaded, timeout=LOAD_TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from sqlalchemy import update
@@ -327,6 +328,21 @@ def test_a_claim_is_notified_to_listeners_on_postgresql(pg_db: Database) -> None
         assert listener.wait(5) == [f"claim:{lead}"]
         service.release(anna, lead)
         assert listener.wait(5) == [f"release:{lead}"]
+
+
+def test_a_listen_the_server_refuses_closes_its_connection(
+    pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when the server shuts down between the connect and the LISTEN: a connection left
+    # open there is only found by the garbage collector, with a ResourceWarning (an error here).
+    import psycopg
+
+    from operator_app.storage.repositories import queue_queries
+
+    monkeypatch.setattr(queue_queries, "NOTIFY_CHANNEL", "no such channel")
+    with pytest.raises(psycopg.errors.SyntaxError):
+        queue_queries.QueueListener(pg_db.url)
+    gc.collect()
 
 
 def test_postgresql_plans_every_statement_for_its_values(pg_db: Database) -> None:

@@ -37,6 +37,7 @@ from operator_app.core.reports.dashboard import (
     filter_choices,
     load_breakdown,
     load_dashboard,
+    load_dashboard_with_breakdowns,
 )
 from operator_app.storage.database import Database
 from tests.support.report_data import ReportWorld, build_report_world
@@ -149,6 +150,27 @@ def test_the_breakdown_per_operator(db: Database, world: ReportWorld) -> None:
         (world.operator_a.user_id, "Anna Operator", ANNA),
         (world.operator_b.user_id, "Boris Operator", BORIS),
     ]
+
+
+@pytest.mark.parametrize("narrowed_by", [None, "list", "operator"])
+def test_one_batch_reads_what_the_dashboard_and_each_breakdown_read_alone(
+    db: Database, world: ReportWorld, narrowed_by: str | None
+) -> None:
+    # The page's first read: the operators' call figures come from the dashboard's per-day
+    # pass (rolled up per caller) instead of a pass of their own.
+    filters = {
+        None: {},
+        "list": {"list_id": world.list_2},
+        "operator": {"operator_id": world.operator_b.user_id},
+    }[narrowed_by]
+    report_filter = world.report_filter(**filters)
+    every = tuple(Breakdown)
+    dashboard, rows = load_dashboard_with_breakdowns(db, world.supervisor, report_filter, every)
+    assert dashboard == load_dashboard(db, world.supervisor, report_filter)
+    for by in every:
+        assert rows[by] == load_breakdown(db, world.supervisor, report_filter, by), by
+    expected = [ANNA, BORIS] if narrowed_by is None else [BORIS]
+    assert [row.figures for row in rows[Breakdown.OPERATOR]] == expected
 
 
 def test_the_breakdown_per_list_carries_the_hypotheses(db: Database, world: ReportWorld) -> None:

@@ -233,7 +233,6 @@ def _run_queries(database: Database, jobs: Mapping[str, _Job]) -> dict[str, Any]
 def _figure_jobs(scope: ReportScope, key: GroupKey, *, with_activity: bool) -> dict[str, _Job]:
     """One GROUP BY query per figure family, each a job for `_run_queries`."""
     jobs: dict[str, _Job] = {
-        "taken": lambda session: figures_sql.taken_into_work(session, scope, key),
         "leads": lambda session: figures_sql.positive_leads(session, scope, key),
         "booked": lambda session: figures_sql.visit_bookings(session, scope, key),
         "outcomes": lambda session: figures_sql.visit_outcomes(session, scope, key),
@@ -248,12 +247,11 @@ def _assemble_figures(
     results: Mapping[str, Any], activity_rows: list[figures_sql.CallActivity]
 ) -> dict[Any, Figures]:
     activity = {row.key: row for row in activity_rows}
-    taken: dict[Any, int] = results["taken"]
     leads: dict[Any, int] = results["leads"]
     booked: dict[Any, int] = results["booked"]
     outcomes = {row.key: row for row in results["outcomes"]}
     handoffs: dict[Any, int] = results["handoffs"]
-    keys = {*activity, *taken, *leads, *booked, *outcomes, *handoffs}
+    keys = {*activity, *leads, *booked, *outcomes, *handoffs}
     result: dict[Any, Figures] = {}
     for key_value in keys:
         calls = activity.get(key_value)
@@ -263,7 +261,7 @@ def _assemble_figures(
             reached=calls.reached if calls else 0,
             talk_seconds=calls.talk_seconds if calls else 0,
             working_days=calls.working_days if calls else 0,
-            taken_into_work=taken.get(key_value, 0),
+            taken_into_work=calls.taken_into_work if calls else 0,
             leads=leads.get(key_value, 0),
             handoffs_accepted=handoffs.get(key_value, 0),
             visits_booked=booked.get(key_value, 0),
@@ -327,10 +325,14 @@ def _drop_off(session: Session, scope: ReportScope) -> tuple[StepCount, ...]:
     )
 
 
-def _dashboard_jobs(scope: ReportScope) -> dict[str, _Job]:
+def _dashboard_jobs(scope: ReportScope, *, per_operator: bool) -> dict[str, _Job]:
+    """The dashboard's queries; `per_operator`: the per-day pass also rolls its rows up per
+    operator (the operator breakdown's call figures, without a pass of their own)."""
     jobs = _figure_jobs(scope, GroupKey.TOTAL, with_activity=False)
     jobs |= {
-        "per_day": lambda session: figures_sql.call_activity_per_day(session, scope),
+        "per_day": lambda session: figures_sql.call_activity_per_day(
+            session, scope, per_operator=per_operator
+        ),
         "leads_per_day": lambda session: figures_sql.positive_leads(session, scope, GroupKey.DAY),
         "held_per_day": lambda session: figures_sql.visit_outcomes(session, scope, GroupKey.DAY),
         "non_target": lambda session: details.non_target_reasons(session, scope),
@@ -362,15 +364,15 @@ def _labelled_reasons(
 
 
 def _dashboard_from(report_filter: ReportFilter, results: Mapping[str, Any]) -> Dashboard:
-    per_day, total = results["per_day"]
-    totals = _assemble_figures(results, [replace(total, key=0)]).get(0, Figures())
+    activity: figures_sql.ActivityRollUps = results["per_day"]
+    totals = _assemble_figures(results, [replace(activity.total, key=0)]).get(0, Figures())
     leads = {parse_day(day): n for day, n in results["leads_per_day"].items()}
     held = {parse_day(row.key): row.held for row in results["held_per_day"]}
     return Dashboard(
         report_filter=report_filter,
         totals=totals,
         funnel=tuple(FunnelStage(code, getattr(totals, code)) for code in FUNNEL_CODES),
-        trend=_trend(report_filter, per_day, leads, held),
+        trend=_trend(report_filter, activity.days, leads, held),
         non_target_reasons=_labelled_reasons(results["non_target"], results["reason_lists"]),
         no_show_reasons=tuple(ReasonCount(reason, n) for reason, n in results["no_show"]),
         drop_off=results["drop_off"],
@@ -411,13 +413,18 @@ def _load(
     report_filter = effective_filter(actor, report_filter)
     with database.session() as session:
         scope = _scope(session, report_filter)
-    jobs = _dashboard_jobs(scope) if with_dashboard else {}
+    # The operators' call figures come with the dashboard's per-day pass when both are read.
+    shared_pass = with_dashboard and Breakdown.OPERATOR in breakdowns
+    jobs = _dashboard_jobs(scope, per_operator=shared_pass) if with_dashboard else {}
     for by in breakdowns:
+        own_pass = not (shared_pass and by is Breakdown.OPERATOR)
         jobs |= {
             f"{by.value}:{name}": job
-            for name, job in _figure_jobs(scope, _GROUP_OF[by], with_activity=True).items()
+            for name, job in _figure_jobs(scope, _GROUP_OF[by], with_activity=own_pass).items()
         }
     results = _run_queries(database, jobs)
+    if shared_pass:
+        results[f"{Breakdown.OPERATOR.value}:activity"] = results["per_day"].operators
     dashboard = _dashboard_from(report_filter, results) if with_dashboard else None
     rows: dict[Breakdown, tuple[BreakdownRow, ...]] = {}
     with database.session() as session:

@@ -119,6 +119,7 @@ class CallAttempt(Base):
             "talk_seconds",
             "script_version_id",
             "last_step_id",
+            "previous_call_at",
             "id",
         ),
         # Leads and non-target calls of a period: a few outcome codes among many calls.
@@ -149,6 +150,12 @@ class CallAttempt(Base):
     callback_at: Mapped[dt.datetime | None]
     notes: Mapped[str | None] = mapped_column(Text)
     last_step_id: Mapped[str | None] = mapped_column(String(80))
+    # When the lead's previous finished call started (by start, then id; NULL: this is the
+    # lead's first). A call of a period whose predecessor started before the period is the
+    # lead's first in it, so reports count the leads worked in a period without a DISTINCT.
+    # Kept by database triggers (migration 0006) on every insert, update and delete of calls,
+    # whoever writes them; never set by the app.
+    previous_call_at: Mapped[dt.datetime | None]
 
 
 class ScriptAnswer(Base):

@@ -745,10 +745,15 @@ class QueueListener:
         from sqlalchemy import make_url
 
         parsed = make_url(url).set(drivername="postgresql")
-        self._connection = psycopg.connect(
-            parsed.render_as_string(hide_password=False), autocommit=True
-        )
-        self._connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        connection = psycopg.connect(parsed.render_as_string(hide_password=False), autocommit=True)
+        try:
+            connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        except BaseException:
+            # The server can go away between connecting and listening (a restart): the
+            # half-opened connection must be closed here, nobody else holds it.
+            connection.close()
+            raise
+        self._connection = connection
 
     def wait(self, timeout: float) -> list[str]:
         payloads = [n.payload for n in self._connection.notifies(timeout=timeout, stop_after=1)]

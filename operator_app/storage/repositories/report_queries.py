@@ -3,7 +3,10 @@
 Every function returns one row per key value found; a key with nothing to count is absent.
 Definitions are those of the supervisor-review plan: calls are finished call attempts (with
 a disposition); "reached" and "positive" come from the lead's campaign's dispositions row,
-else the defaults; working days are distinct (caller, local day) pairs.
+else the defaults; working days are distinct (caller, local day) pairs; leads taken into work
+are the different leads with a finished call, each counted once, for the caller and script
+version of its first call in the period (the call row knows when its lead's previous call
+started, see migration 0006), so the per-operator and per-version counts add up to the total.
 """
 
 from __future__ import annotations
@@ -50,13 +53,13 @@ from operator_app.storage.repositories.report_scope import (
 
 __all__ = [
     "ACCEPTED_HANDOFF_STATES",
+    "ActivityRollUps",
     "CallActivity",
     "VisitOutcomes",
     "call_activity",
     "call_activity_per_day",
     "handoffs_accepted",
     "positive_leads",
-    "taken_into_work",
     "visit_bookings",
     "visit_outcomes",
 ]
@@ -75,6 +78,7 @@ class CallActivity:
     reached: int
     talk_seconds: int
     working_days: int
+    taken_into_work: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,21 +169,28 @@ def _positive(scope: ReportScope, *, join_leads: bool) -> ColumnElement[int]:
 
 
 def _per_caller_day(scope: ReportScope, key: GroupKey, *, join_leads: bool) -> Subquery:
-    """Calls, reached calls and talk per (key, caller, local day)."""
+    """Calls, reached calls, talk and leads taken into work per (key, caller, local day);
+    the day and the caller are columns too."""
     day = scope.day_of(CallAttempt.started_at)
     key_column = day if key is GroupKey.DAY else _call_key(scope, key)
     # The day computed once per call: grouping by it twice costs PostgreSQL a third more.
     groups: list[Any] = [day, CallAttempt.operator_id]
     if key not in (GroupKey.DAY, GroupKey.OPERATOR):
         groups.append(key_column)
+    # The lead's first call of the period: its previous call started before the period.
+    previous = CallAttempt.previous_call_at
+    taken = case((or_(previous.is_(None), previous < scope.start), 1), else_=0)
     return (
         _finished_calls(
             scope,
             select(
                 key_column.label("key"),
+                day.label("day"),
+                CallAttempt.operator_id.label("caller"),
                 func.count().label("calls"),
                 func.sum(_reached(scope, join_leads=join_leads)).label("reached"),
                 func.sum(CallAttempt.talk_seconds).label("talk"),
+                func.sum(taken).label("taken"),
             ).select_from(CallAttempt),
             join_leads=join_leads,
         )
@@ -189,58 +200,78 @@ def _per_caller_day(scope: ReportScope, key: GroupKey, *, join_leads: bool) -> S
 
 
 def _activity(row: Any) -> CallActivity:
-    key_value, calls, reached, talk, days = row
+    key_value, calls, reached, talk, days, taken = row
     # The total of an empty selection is one row of NULL sums.
     return CallActivity(
-        key_value, int(calls or 0), int(reached or 0), int(talk or 0), int(days or 0)
+        key_value,
+        int(calls or 0),
+        int(reached or 0),
+        int(talk or 0),
+        int(days or 0),
+        int(taken or 0),
     )
 
 
-def call_activity(session: Session, scope: ReportScope, key: GroupKey) -> list[CallActivity]:
-    """Calls, reached calls, talk seconds and working days (caller-days) per key."""
-    join_leads = _joins_leads(scope, key)
-    groups = _per_caller_day(scope, key, join_leads=join_leads)
-    statement = select(
-        groups.c.key,
+def _rolled_up(groups: Any) -> tuple[Any, ...]:
+    """The figures of a roll-up of (key, caller, day) rows, in `_activity`'s order."""
+    return (
         func.sum(groups.c.calls),
         func.sum(groups.c.reached),
         func.sum(groups.c.talk),
         func.count(),
-    ).group_by(groups.c.key)
+        func.sum(groups.c.taken),
+    )
+
+
+def call_activity(session: Session, scope: ReportScope, key: GroupKey) -> list[CallActivity]:
+    """Calls, reached calls, talk seconds, working days (caller-days) and leads taken into
+    work per key."""
+    join_leads = _joins_leads(scope, key)
+    groups = _per_caller_day(scope, key, join_leads=join_leads)
+    statement = select(groups.c.key, *_rolled_up(groups)).group_by(groups.c.key)
     return [_activity(row) for row in session.execute(statement)]
 
 
+@dataclass(frozen=True, slots=True)
+class ActivityRollUps:
+    days: list[CallActivity]
+    total: CallActivity
+    operators: list[CallActivity]  # empty unless asked for
+
+
+_PER_DAY, _TOTAL, _PER_OPERATOR = 0, 1, 2
+
+
 def call_activity_per_day(
-    session: Session, scope: ReportScope
-) -> tuple[list[CallActivity], CallActivity]:
-    """`call_activity` per local day and in total, from one pass over the calls."""
+    session: Session, scope: ReportScope, *, per_operator: bool = False
+) -> ActivityRollUps:
+    """`call_activity` per local day and in total (and per operator when asked), from one
+    pass over the calls: the rows per (caller, day) roll up into all three."""
     join_leads = scope.filters_leads
     groups = _per_caller_day(scope, GroupKey.DAY, join_leads=join_leads)
     shared = select(groups).cte("per_caller_day_rows")
-    figures = (
-        func.sum(shared.c.calls),
-        func.sum(shared.c.reached),
-        func.sum(shared.c.talk),
-        func.count(),
-    )
-    per_day = select(literal(0).label("total"), shared.c.key, *figures).group_by(shared.c.key)
-    total = select(literal(1).label("total"), literal(None).label("key"), *figures)
-    rows = session.execute(union_all(per_day, total)).all()
-    days = [_activity(row[1:]) for row in rows if row[0] == 0]
-    totals = [_activity(row[1:]) for row in rows if row[0] == 1]
+    figures = _rolled_up(shared)
+    # A day and a caller are of different types (text on PostgreSQL): each has its column.
+    no_day = cast(None, shared.c.day.type)
+    no_caller = cast(None, shared.c.caller.type)
+    parts = [
+        select(literal(_PER_DAY), shared.c.day, no_caller, *figures).group_by(shared.c.day),
+        select(literal(_TOTAL), no_day, no_caller, *figures),
+    ]
+    if per_operator:
+        parts.append(
+            select(literal(_PER_OPERATOR), no_day, shared.c.caller, *figures).group_by(
+                shared.c.caller
+            )
+        )
+    rows = session.execute(union_all(*parts)).all()
+    by_part: dict[int, list[CallActivity]] = {_PER_DAY: [], _TOTAL: [], _PER_OPERATOR: []}
+    for part, day, caller, *values in rows:
+        by_part[int(part)].append(_activity((caller if part == _PER_OPERATOR else day, *values)))
+    totals = by_part[_TOTAL]
     # An empty selection still sums to one row of NULLs (and a count of 0).
-    return days, totals[0] if totals else CallActivity(None, 0, 0, 0, 0)
-
-
-def taken_into_work(session: Session, scope: ReportScope, key: GroupKey) -> dict[Key, int]:
-    """Distinct leads with a finished call, per key."""
-    key_column = _call_key(scope, key)
-    statement = _finished_calls(
-        scope,
-        select(key_column, func.count(distinct(CallAttempt.lead_id))).select_from(CallAttempt),
-        join_leads=_joins_leads(scope, key),
-    ).group_by(key_column)
-    return {k: int(n) for k, n in session.execute(statement)}
+    total = totals[0] if totals else CallActivity(None, 0, 0, 0, 0)
+    return ActivityRollUps(by_part[_PER_DAY], total, by_part[_PER_OPERATOR])
 
 
 def positive_leads(session: Session, scope: ReportScope, key: GroupKey) -> dict[Key, int]:
