@@ -76,28 +76,45 @@ SQLITE_TRIGGERS = (
     f" WHEN OLD.disposition IS NOT NULL BEGIN {_sqlite_relink('OLD.lead_id')}; END",
 )
 
-# The lead row is locked first (FOR NO KEY UPDATE: rows referencing the lead may still be
-# inserted meanwhile), so two calls of one lead saved at the same moment are linked one
-# after the other, each seeing the other.
+# PostgreSQL sets a new call's own column before the row is written (no second version of
+# it) and repairs the one call after it, if the new call arrived out of order. The lead row
+# is locked first (FOR NO KEY UPDATE: rows referencing the lead may still be inserted
+# meanwhile; the app's own saves hold a stronger lock already), so two calls of one lead
+# saved at the same moment are linked one after the other, each seeing the other.
+_LOCK_LEAD = "PERFORM 1 FROM leads WHERE id = {lead} FOR NO KEY UPDATE;"
 POSTGRESQL_FUNCTIONS = (
     "CREATE FUNCTION link_calls_of_lead(target bigint) RETURNS void"
-    " LANGUAGE plpgsql AS $$ BEGIN"
-    " PERFORM 1 FROM leads WHERE id = target FOR NO KEY UPDATE;"
-    f" {_relink('target', 'IS DISTINCT FROM')};"
+    " LANGUAGE plpgsql AS $$ BEGIN "
+    + _LOCK_LEAD.format(lead="target")
+    + f" {_relink('target', 'IS DISTINCT FROM')};"
     " END $$",
+    "CREATE FUNCTION call_attempts_link_new_call() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$ BEGIN "
+    + _LOCK_LEAD.format(lead="NEW.lead_id")
+    + " NEW.previous_call_at := (SELECT p.started_at FROM call_attempts p"
+    " WHERE p.lead_id = NEW.lead_id AND p.disposition IS NOT NULL"
+    " AND (p.started_at, p.id) < (NEW.started_at, NEW.id)"
+    " ORDER BY p.started_at DESC, p.id DESC LIMIT 1);"
+    " UPDATE call_attempts SET previous_call_at = NEW.started_at WHERE id = ("
+    "SELECT n.id FROM call_attempts n"
+    " WHERE n.lead_id = NEW.lead_id AND n.disposition IS NOT NULL"
+    " AND (n.started_at, n.id) > (NEW.started_at, NEW.id)"
+    " ORDER BY n.started_at, n.id LIMIT 1)"
+    " AND previous_call_at IS DISTINCT FROM NEW.started_at;"
+    " RETURN NEW; END $$",
     "CREATE FUNCTION call_attempts_previous_call() RETURNS trigger"
     " LANGUAGE plpgsql AS $$ BEGIN"
     " IF TG_OP = 'UPDATE' AND NEW.disposition IS NULL AND NEW.previous_call_at IS NOT NULL"
     " THEN UPDATE call_attempts SET previous_call_at = NULL WHERE id = NEW.id; END IF;"
-    " IF TG_OP <> 'DELETE' THEN PERFORM link_calls_of_lead(NEW.lead_id); END IF;"
+    " IF TG_OP = 'UPDATE' THEN PERFORM link_calls_of_lead(NEW.lead_id); END IF;"
     " IF TG_OP = 'DELETE' OR OLD.lead_id <> NEW.lead_id THEN"
     " PERFORM link_calls_of_lead(OLD.lead_id); END IF;"
     " RETURN NULL; END $$",
 )
 POSTGRESQL_TRIGGERS = (
-    "CREATE TRIGGER call_attempts_previous_call_insert AFTER INSERT ON call_attempts"
+    "CREATE TRIGGER call_attempts_previous_call_insert BEFORE INSERT ON call_attempts"
     " FOR EACH ROW WHEN (NEW.disposition IS NOT NULL)"
-    " EXECUTE FUNCTION call_attempts_previous_call()",
+    " EXECUTE FUNCTION call_attempts_link_new_call()",
     "CREATE TRIGGER call_attempts_previous_call_update"
     " AFTER UPDATE OF disposition, started_at, lead_id ON call_attempts"
     " FOR EACH ROW EXECUTE FUNCTION call_attempts_previous_call()",
@@ -145,6 +162,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {name}" + (" ON call_attempts" if postgresql else ""))
     if postgresql:
         op.execute("DROP FUNCTION call_attempts_previous_call()")
+        op.execute("DROP FUNCTION call_attempts_link_new_call()")
         op.execute("DROP FUNCTION link_calls_of_lead(bigint)")
     op.drop_index("ix_call_attempts_report", table_name="call_attempts")
     op.create_index("ix_call_attempts_report", "call_attempts", OLD_REPORT_COLUMNS)
