@@ -309,16 +309,17 @@ def test_counted_tables(qtmodeltester: ModelTester, translations: Translations) 
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
     assert model.data(model.index(0, 2)) == "75.0 %"
 
-    objections = objection_lines((ObjectionCount("teaser_1", "expensive", 4),))
+    objections = objection_lines(
+        (ObjectionCount("teaser_1", "expensive", 3, "Дорого"), ObjectionCount("close", "busy", 1))
+    )
     objection_model = count_model(lambda: "Objection", lambda: "Step")
     objection_model.set_rows(objections)
     qtmodeltester.check(objection_model)  # type: ignore[no-untyped-call]
-    assert [objection_model.data(objection_model.index(0, c)) for c in range(4)] == [
-        "teaser_1",
-        "expensive",
-        "4",
-        "100.0 %",
+    shown = [
+        [objection_model.data(objection_model.index(row, c)) for c in range(4)] for row in range(2)
     ]
+    # The script's title; the id where no script has the objection any more.
+    assert shown == [["teaser_1", "Дорого", "3", "75.0 %"], ["close", "busy", "1", "25.0 %"]]
     assert reason_lines(()) == []
 
 

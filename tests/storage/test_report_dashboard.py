@@ -139,8 +139,8 @@ def test_reasons_drop_off_and_objections(db: Database, world: ReportWorld) -> No
         StepCount(v1, "qualify", "diagnostics", 1),
     )
     assert dashboard.objections == (
-        ObjectionCount("qualify", "expensive", 2),
-        ObjectionCount("greet", "busy", 1),
+        ObjectionCount("qualify", "expensive", 2, "Дорого"),
+        ObjectionCount("greet", "busy", 1),  # no script has it any more: shown by its id
     )
 
 
@@ -231,7 +231,7 @@ def test_filters_narrow_every_figure(db: Database, world: ReportWorld) -> None:
         db, world.supervisor, world.report_filter(operator_id=world.operator_b.user_id)
     )
     assert boris.totals == BORIS
-    assert boris.objections == (ObjectionCount("qualify", "expensive", 1),)
+    assert boris.objections == (ObjectionCount("qualify", "expensive", 1, "Дорого"),)
     assert boris.no_show_reasons == (ReasonCount("forgot", 1), ReasonCount("ill", 1))
     assert boris.non_target_reasons == (ReasonCount("no income", 1), ReasonCount("too old", 1))
 

@@ -64,6 +64,10 @@ def script_document(name: str, version: int) -> dict[str, Any]:
         "stages": [
             {"kind": "contact", "steps": [{"id": "greet", "text": "Здравствуйте"}]},
             {"kind": "diagnostics", "steps": [{"id": "qualify", "text": "Вопрос", "spin": "S"}]},
+            {
+                "kind": "objections",
+                "objections": [{"id": "expensive", "title": "Дорого", "responses": ["Понимаю"]}],
+            },
             {"kind": "closing", "steps": [{"id": "close", "text": "До встречи"}]},
         ],
     }

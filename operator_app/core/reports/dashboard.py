@@ -147,6 +147,7 @@ class ObjectionCount:
     step_id: str
     objection_id: str
     count: int
+    title: str = ""  # the objection's title in its script ("" if no script has it now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +326,20 @@ def _drop_off(session: Session, scope: ReportScope) -> tuple[StepCount, ...]:
     )
 
 
+def _objection_titles(session: Session) -> dict[str, str]:
+    """Objection id → its title, from each script's newest version (an id is unique within
+    a script; where two scripts share one, the first script's title is used)."""
+    titles: dict[str, str] = {}
+    for document in labels.newest_script_documents(session):
+        try:
+            parsed = from_document(document)
+        except ScriptFormatError:
+            continue  # a malformed stored document: its objections keep their ids
+        for objection in parsed.objections():
+            titles.setdefault(objection.id, objection.title)
+    return titles
+
+
 def _dashboard_jobs(scope: ReportScope, *, per_operator: bool) -> dict[str, _Job]:
     """The dashboard's queries; `per_operator`: the per-day pass also rolls its rows up per
     operator (the operator breakdown's call figures, without a pass of their own)."""
@@ -340,6 +355,7 @@ def _dashboard_jobs(scope: ReportScope, *, per_operator: bool) -> dict[str, _Job
         "no_show": lambda session: details.no_show_reasons(session, scope),
         "drop_off": lambda session: _drop_off(session, scope),
         "objections": lambda session: details.objections_per_step(session, scope),
+        "objection_titles": _objection_titles,
     }
     return jobs
 
@@ -377,7 +393,8 @@ def _dashboard_from(report_filter: ReportFilter, results: Mapping[str, Any]) -> 
         no_show_reasons=tuple(ReasonCount(reason, n) for reason, n in results["no_show"]),
         drop_off=results["drop_off"],
         objections=tuple(
-            ObjectionCount(step, objection, n) for step, objection, n in results["objections"]
+            ObjectionCount(step, objection, n, results["objection_titles"].get(objection, ""))
+            for step, objection, n in results["objections"]
         ),
     )
 

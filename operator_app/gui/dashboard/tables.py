@@ -174,7 +174,7 @@ def reason_lines(reasons: Sequence[ReasonCount]) -> list[CountLine]:
 def objection_lines(objections: Sequence[ObjectionCount]) -> list[CountLine]:
     total = sum(o.count for o in objections)
     return [
-        CountLine(o.objection_id, o.count, _share_of(o.count, total), detail=o.step_id)
+        CountLine(o.title or o.objection_id, o.count, _share_of(o.count, total), detail=o.step_id)
         for o in objections
     ]
 

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from operator_app.storage.models import (
@@ -24,6 +24,7 @@ __all__ = [
     "campaign_by_name",
     "campaigns",
     "lead_lists",
+    "newest_script_documents",
     "people",
     "script_documents",
     "script_versions",
@@ -91,6 +92,21 @@ def script_versions(session: Session, ids: Collection[int] | None = None) -> lis
 def script_documents(session: Session, ids: Collection[int]) -> dict[int, dict[str, Any]]:
     statement = select(ScriptVersion.id, ScriptVersion.document).where(ScriptVersion.id.in_(ids))
     return {key: document for key, document in session.execute(statement)}
+
+
+def newest_script_documents(session: Session) -> list[dict[str, Any]]:
+    """The newest version's document of every script."""
+    newest = (
+        select(ScriptVersion.script_id, func.max(ScriptVersion.version).label("version"))
+        .group_by(ScriptVersion.script_id)
+        .subquery("newest")
+    )
+    statement = select(ScriptVersion.document).join(
+        newest,
+        (newest.c.script_id == ScriptVersion.script_id)
+        & (newest.c.version == ScriptVersion.version),
+    )
+    return list(session.scalars(statement.order_by(ScriptVersion.script_id)))
 
 
 def non_target_reason_lists(session: Session) -> list[Any]:
