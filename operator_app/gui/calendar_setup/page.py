@@ -38,9 +38,8 @@ from operator_app.gui.calendar_setup.hours_editor import WeeklyHoursEditor
 from operator_app.gui.calendar_setup.models import OfficeTableModel, ResourceTableModel
 from operator_app.gui.calendar_setup.texts import setup_error_text
 from operator_app.gui.context import WorkspaceContext
-from operator_app.gui.handoffs.background import run_in_background
+from operator_app.gui.handoffs.background import RunningWork
 from operator_app.gui.models.formatting import number
-from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
@@ -81,7 +80,7 @@ class CalendarSetupPage(QWidget):
         self._clock = clock
         self._service = CalendarSetupService(context.database)
         self._may_edit = context.actor.can(Permission.MANAGE_CAMPAIGNS)
-        self._tasks: set[BackgroundTask] = set()
+        self._running = RunningWork(self)
         self._sellers: list[SellerChoice] = []
         self.dialog: OfficeDialog | ResourceDialog | None = None  # the one open, for tests
         self._office_id: int | None = None  # the office whose resources are shown
@@ -224,7 +223,7 @@ class CalendarSetupPage(QWidget):
     # --- background work ----------------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        return bool(self._tasks) or (self.dialog is not None and self.dialog.is_busy())
+        return bool(self._running) or (self.dialog is not None and self.dialog.is_busy())
 
     def _run(
         self,
@@ -232,20 +231,15 @@ class CalendarSetupPage(QWidget):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
-        task: BackgroundTask | None = None
-
         def succeeded(result: Any) -> None:
-            self._tasks.discard(task)  # type: ignore[arg-type]
             on_success(result)
             self._update_buttons()
 
         def failed(error: BaseException) -> None:
-            self._tasks.discard(task)  # type: ignore[arg-type]
             (on_failure or self._show_failure)(error)
             self._update_buttons()
 
-        task = run_in_background(self, work, succeeded, failed)
-        self._tasks.add(task)
+        self._running.start(work, succeeded, failed)
 
     def _show_failure(self, error: BaseException) -> None:
         self.error.show_error(setup_error_text(error))

@@ -52,3 +52,36 @@ def run_in_background(
     task.finished.connect(task.deleteLater)
     task.start()
     return task
+
+
+class RunningWork:
+    """The background calls a page started and that have not reported back yet: the page is
+    busy while any runs (tests and closing wait on it)."""
+
+    def __init__(self, owner: QObject) -> None:
+        self._owner = owner
+        self._tasks: set[BackgroundTask] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self._tasks)
+
+    def start(
+        self,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        holder: list[BackgroundTask] = []
+
+        def done(handler: Callable[[Any], None], value: Any) -> None:
+            self._tasks.discard(holder[0])
+            handler(value)
+
+        task = run_in_background(
+            self._owner,
+            work,
+            lambda value: done(on_success, value),
+            lambda error: done(on_failure, error),
+        )
+        holder.append(task)
+        self._tasks.add(task)

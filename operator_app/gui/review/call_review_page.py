@@ -35,11 +35,10 @@ from operator_app.core.review.views import (
     ReviewChoices,
 )
 from operator_app.gui.context import WorkspaceContext
-from operator_app.gui.handoffs.background import failure_text, run_in_background
+from operator_app.gui.handoffs.background import RunningWork, failure_text
 from operator_app.gui.review.checklist_panel import ChecklistPanel
 from operator_app.gui.review.models import CallTableModel
 from operator_app.gui.review.texts import detail_html
-from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
@@ -58,7 +57,7 @@ class CallReviewPage(QWidget):
         super().__init__(parent)
         self.setObjectName("callReviewPage")
         self._context = context
-        self._tasks: set[BackgroundTask] = set()
+        self._running = RunningWork(self)
         self._list_generation = 0
         self._detail_generation = 0
         self._detail: CallDetail | None = None
@@ -194,7 +193,7 @@ class CallReviewPage(QWidget):
     # --- background work ----------------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        return bool(self._tasks)
+        return bool(self._running)
 
     def _run(
         self,
@@ -202,20 +201,7 @@ class CallReviewPage(QWidget):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None] | None = None,
     ) -> None:
-        holder: list[BackgroundTask] = []
-
-        def done(handler: Callable[[Any], None], value: Any) -> None:
-            self._tasks.discard(holder[0])
-            handler(value)
-
-        task = run_in_background(
-            self,
-            work,
-            lambda value: done(on_success, value),
-            lambda error: done(on_failure or self._failed, error),
-        )
-        holder.append(task)
-        self._tasks.add(task)
+        self._running.start(work, on_success, on_failure or self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.error.show_error(failure_text(error))

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 from operator_app.core.review.service import my_feedback, open_feedback
 from operator_app.core.review.views import CallDetail, Feedback
 from operator_app.gui.context import WorkspaceContext
-from operator_app.gui.handoffs.background import failure_text, run_in_background
+from operator_app.gui.handoffs.background import RunningWork, failure_text
 from operator_app.gui.review.models import FeedbackTableModel
 from operator_app.gui.review.texts import detail_html
-from operator_app.gui.tasks import BackgroundTask
 from operator_app.gui.widgets.data_table import DataTable
 from operator_app.gui.widgets.inline_error import InlineError
 from operator_app.gui.widgets.page_title import page_title
@@ -39,7 +38,7 @@ class FeedbackPage(QWidget):
         super().__init__(parent)
         self.setObjectName("feedbackPage")
         self._context = context
-        self._tasks: set[BackgroundTask] = set()
+        self._running = RunningWork(self)
         self._list_generation = 0
         self._open_generation = 0
         self._shown: CallDetail | None = None
@@ -92,23 +91,10 @@ class FeedbackPage(QWidget):
     # --- background work ----------------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        return bool(self._tasks)
+        return bool(self._running)
 
     def _run(self, work: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
-        holder: list[BackgroundTask] = []
-
-        def done(handler: Callable[[Any], None], value: Any) -> None:
-            self._tasks.discard(holder[0])
-            handler(value)
-
-        task = run_in_background(
-            self,
-            work,
-            lambda value: done(on_success, value),
-            lambda error: done(self._failed, error),
-        )
-        holder.append(task)
-        self._tasks.add(task)
+        self._running.start(work, on_success, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.error.show_error(failure_text(error))
