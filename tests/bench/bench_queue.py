@@ -17,7 +17,10 @@ leads on SQLite and on a PostgreSQL server whose data folder lives in the same c
   back-to-back throughput / bare.
 
 Double claims (a lead handed to two operators) and lost outcomes (a finished call with no
-call attempt row or an unchanged lead) are counted. The last line is JSON.
+call attempt row or an unchanged lead) are counted. What the server itself spent per
+finished call, CPU (Linux) and buffer accesses, is given for our back-to-back run and for
+the bare loop, with the share of this machine's CPU the host took away meanwhile (steal):
+those figures hold when the host is busy, the wall-clock ones do not. The last line is JSON.
 Targets: sqlite_next_p99_ms <= 10; pg_next_p99_ms <= 50; pg_ratio_vs_raw >= 0.4.
 """
 
@@ -27,6 +30,7 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing
+import os
 import random
 import sqlite3
 import sys
@@ -362,7 +366,90 @@ def run_processes(
     return results, elapsed
 
 
-def run_postgres(url: str, seconds: float) -> dict[str, Any]:
+# --- what the server itself spent, apart from the operators' processes ---------------------
+#
+# On this machine the 50 operator processes run on the same cores as the server, and the
+# host lends those cores to other machines too, so wall-clock figures move with the host.
+# The server's own CPU time and buffer accesses per finished call do not, and they are what
+# a team's shared server pays; the operators' Python runs on their own desktops.
+
+
+def host_cpu_ticks() -> tuple[int, int]:
+    """(all ticks, ticks stolen by the host) of this machine so far; zeros where unknown."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0, 0
+    ticks = [int(value) for value in fields]
+    return sum(ticks[:8]), ticks[7] if len(ticks) > 7 else 0
+
+
+def server_cpu_seconds(postmaster: int | None) -> float:
+    """CPU seconds the server's processes used so far: the postmaster with the backends it
+    has reaped, and the live ones (Linux /proc; 0 elsewhere)."""
+    if postmaster is None:
+        return 0.0
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == postmaster:
+            ticks += sum(int(value) for value in fields[11:15])  # own and reaped children's
+        elif parent == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def buffers_accessed(url: str) -> int:
+    database = Database(url)
+    try:
+        with database.engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text("SELECT sum(blks_hit + blks_read) FROM pg_stat_database")
+                ).scalar_one()
+            )
+    finally:
+        database.dispose()
+
+
+class ServerUsage:
+    """The server's CPU and buffer accesses over one phase, and the host's steal."""
+
+    def __init__(self, url: str, postmaster: int | None) -> None:
+        self._url, self._postmaster = url, postmaster
+        self._cpu = server_cpu_seconds(postmaster)
+        self._buffers = buffers_accessed(url)
+        self._ticks = host_cpu_ticks()
+
+    def per_call(self, calls: int) -> dict[str, float]:
+        time.sleep(1.0)  # the backends have ended: let the postmaster reap them, stats flush
+        cpu = server_cpu_seconds(self._postmaster) - self._cpu
+        buffers = buffers_accessed(self._url) - self._buffers
+        total, stolen = (
+            now - before for now, before in zip(host_cpu_ticks(), self._ticks, strict=True)
+        )
+        return {
+            "cpu_ms": round(cpu * 1000 / max(calls, 1), 2),
+            "buffers": round(buffers / max(calls, 1), 1),
+            "steal_pct": round(100 * stolen / total, 1) if total else 0.0,
+        }
+
+
+def postmaster_pid(data_dir: Path) -> int | None:
+    try:
+        return int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_postgres(url: str, seconds: float, postmaster: int | None = None) -> dict[str, Any]:
     database = Database(url)
     upgrade(database.engine)  # a cached data set from an older schema
     reset_outcomes(database)
@@ -371,19 +458,25 @@ def run_postgres(url: str, seconds: float) -> dict[str, Any]:
     database.dispose()
 
     # Latency: operators who talk about a second between claim and outcome.
+    usage = ServerUsage(url, postmaster)
     paced, _elapsed = run_processes(operator_process, url, seconds, TALK_SECONDS)
+    calm = usage.per_call(sum(len(result["claimed"]) for result in paced))
     paced_timings = [t for result in paced for t in result["timings"]]
     # Throughput: the same operators back to back.
+    usage = ServerUsage(url, postmaster)
     results, elapsed = run_processes(operator_process, url, seconds)
     timings = [t for result in results for t in result["timings"]]
+    ours = usage.per_call(sum(len(result["claimed"]) for result in results))
     claimed = [lead for result in paced + results for lead in result["claimed"]]
     errors = sum(result["errors"] for result in paced + results)
     database = Database(url)
     doubles, lost = outcome_check(database, claimed)
     database.dispose()
 
+    usage = ServerUsage(url, postmaster)
     raw_results, raw_elapsed = run_processes(bare_process, url, seconds)
     raw_timings = [t for result in raw_results for t in result["timings"]]
+    bare = usage.per_call(len(raw_timings))
     throughput = len(claimed) / elapsed
     raw_throughput = len(raw_timings) / raw_elapsed
     return {
@@ -397,6 +490,13 @@ def run_postgres(url: str, seconds: float) -> dict[str, Any]:
         "pg_calls_per_s": round(throughput, 1),
         "pg_raw_calls_per_s": round(raw_throughput, 1),
         "pg_ratio_vs_raw": round(throughput / raw_throughput, 3),
+        "pg_server_cpu_ms_per_call": ours["cpu_ms"],
+        "pg_raw_server_cpu_ms_per_call": bare["cpu_ms"],
+        "pg_buffers_per_call": ours["buffers"],
+        "pg_raw_buffers_per_call": bare["buffers"],
+        "host_paced_steal_pct": calm["steal_pct"],
+        "host_steal_pct": ours["steal_pct"],
+        "host_raw_steal_pct": bare["steal_pct"],
         "pg_claims": len(timings),
         "pg_errors": errors,
         "pg_double_claims": doubles,
@@ -434,7 +534,8 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    folder = Path("/tmp/operator_app_bench_queue") / str(args.leads)
+    cache = os.environ.get("OPERATOR_APP_BENCH_DIR", "/tmp/operator_app_bench_queue")
+    folder = Path(cache) / str(args.leads)
     folder.mkdir(parents=True, exist_ok=True)
 
     sqlite_path = folder / "queue.sqlite3"
@@ -450,7 +551,7 @@ def main() -> None:
 
     server, url = cached_postgres(folder, args.leads)
     try:
-        results.update(run_postgres(url, args.seconds))
+        results.update(run_postgres(url, args.seconds, postmaster_pid(server.data_dir)))
     finally:
         server.stop()
     results["double_claims"] = results["sqlite_double_claims"] + results["pg_double_claims"]

@@ -19,6 +19,9 @@ from operator_app.storage.models import AuditEntry, CallAttempt, Lead, Visit
 from tests.gui.conftest import close_windows, translations  # noqa: F401 - fixtures
 from tests.gui.test_call_support import DEMO_PASSWORD, demo_database
 
+# Generous: the slot search and the saves run in the background, on a CI machine that may be busy.
+WAIT_MS = 20_000
+
 pytestmark = pytest.mark.usefixtures("close_windows")
 
 
@@ -43,33 +46,33 @@ def test_an_operator_books_a_visit_in_the_call_and_saves_it(
     panel = workspace.queue_panel
     panel.status.activated.emit(panel.status.findData(OperatorStatus.READY.value))
     workspace.next_action.trigger()
-    qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.call is not None, timeout=WAIT_MS)
     call = workspace.call
     assert call is not None
     lead_id = call.card.lead_id
 
     assert workspace.book_action.shortcut() == QKeySequence("Ctrl+B")
     workspace.book_action.trigger()
-    qtbot.waitUntil(lambda: workspace.booking_dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.booking_dialog is not None, timeout=WAIT_MS)
     booking = workspace.booking_dialog
     assert booking is not None
-    qtbot.waitUntil(lambda: not booking.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not booking.busy(), timeout=WAIT_MS)
     booking.editor.any_time_button.click()
-    qtbot.waitUntil(lambda: not booking.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: not booking.busy(), timeout=WAIT_MS)
     assert booking.model.rowCount() > 0
     booking.table.selectRow(booking.model.rowCount() - 1)
     chosen = booking.selected_option()
     assert chosen is not None
     booking.channel.setCurrentIndex(booking.channel.findData("sms"))
     booking.book_button.click()
-    qtbot.waitUntil(lambda: workspace.booking_dialog is None, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.booking_dialog is None, timeout=WAIT_MS)
 
     outcome = workspace.outcome_panel
     selected = outcome.selected()
     assert selected is not None and selected.code == "visit_booked"
     assert outcome.booked_visit.text().startswith("Visit booked: ")
     outcome.save_button.click()
-    qtbot.waitUntil(lambda: workspace.call is None, timeout=10_000)
+    qtbot.waitUntil(lambda: workspace.call is None, timeout=WAIT_MS)
     assert workspace.message.text() == "The call was saved."
 
     with sqlite_db.session() as session:

@@ -215,6 +215,66 @@ def test_claims_expire_and_can_be_extended_and_released(db: Database) -> None:
     assert again is not None and again.lead_id == lead
 
 
+def claimed_by(service: QueueService, actor, now: dt.datetime = NOW) -> int | None:  # type: ignore[no-untyped-def]
+    lead = service.claim_next(actor, now=now)
+    return None if lead is None else lead.lead_id
+
+
+def test_a_desktop_goes_on_past_its_last_fresh_lead_and_nothing_is_left_behind(
+    db: Database,
+) -> None:
+    # On PostgreSQL a desktop looks past the fresh lead it claimed last (core/queue/
+    # look_past.py); a lead given back behind it must still come back.
+    postgres = db.backend == "postgresql"
+    campaign = make_campaign(db)
+    fresh = make_list(db, "Fresh", campaign, priority=50)
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris")
+    first, second, third, fourth = (add_lead(db, campaign, name=n, list_id=fresh) for n in "ABCD")
+    desk, other_desk = QueueService(db), QueueService(db)
+    later = NOW + dt.timedelta(seconds=61)
+
+    assert [claimed_by(other_desk, boris), claimed_by(desk, anna)] == [first, second]
+    assert other_desk.release(boris, first, now=NOW)
+    # Given back elsewhere, behind this desktop's mark: on PostgreSQL this desktop goes on
+    # to the next untouched lead, and sees the one behind within a minute.
+    assert claimed_by(desk, anna) == (third if postgres else first)
+    assert claimed_by(desk, anna, later) == (first if postgres else third)
+    # Given back here: this desktop looks from the head again at once.
+    assert desk.release(anna, first, now=later)
+    assert claimed_by(desk, anna, later) == first
+    assert claimed_by(desk, boris, later) == fourth
+    # Nothing left past the mark: the desktop looks from the head of the list.
+    assert other_desk.release(anna, third, now=later)
+    assert claimed_by(desk, boris, later) == third
+    assert claimed_by(desk, boris, later) is None
+
+
+def test_due_tasks_with_no_one_to_call_are_looked_at_again_after_a_few_seconds(
+    db: Database,
+) -> None:
+    # A desktop remembers for config_ttl_seconds that a task bucket held no one it may call
+    # (core/queue/recent.py), and forgets it when it gives a lead back itself.
+    campaign = make_campaign(db)
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris")
+    lead = add_lead(db, campaign, state="callback")
+    add_task(db, lead, "callback", NOW)
+    desk, other_desk = QueueService(db), QueueService(db)
+
+    assert claimed_by(other_desk, boris) == lead
+    assert claimed_by(desk, anna) is None  # the only callback is held by a colleague
+    assert other_desk.release(boris, lead, now=NOW)
+    assert claimed_by(desk, anna, NOW + dt.timedelta(seconds=4)) is None
+    assert claimed_by(desk, anna, NOW + dt.timedelta(seconds=5)) == lead
+    assert desk.release(anna, lead, now=NOW + dt.timedelta(seconds=5))
+    assert claimed_by(other_desk, boris, NOW + dt.timedelta(seconds=5)) == lead
+    assert claimed_by(desk, anna, NOW + dt.timedelta(seconds=5)) is None
+    assert other_desk.release(boris, lead, now=NOW + dt.timedelta(seconds=5))
+    desk.release(anna, lead, now=NOW + dt.timedelta(seconds=5))  # not anna's: still forgets
+    assert claimed_by(desk, anna, NOW + dt.timedelta(seconds=5)) == lead
+
+
 def test_a_personal_callback_opens_to_everyone_after_the_grace(db: Database) -> None:
     campaign = make_campaign(db, callback_grace_minutes=15)
     anna = make_user(db, "anna", status="offline")

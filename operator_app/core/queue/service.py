@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from operator_app.core.errors import OperatorAppError
 from operator_app.core.queue.buckets import Bucket, reason_text
 from operator_app.core.queue.calling_hours import CallingHours, HoursWindow, candidate_zones
+from operator_app.core.queue.recent import LOOK_PAST_SECONDS, Recent
 from operator_app.core.queue.status import OperatorStatus
 from operator_app.core.roles import Actor, Permission, require
 from operator_app.storage.base import utcnow
@@ -31,6 +32,10 @@ __all__ = [
 # On PostgreSQL a candidate whose client is being claimed through another lead is skipped;
 # after this many skips in a row the operator simply gets nothing this time.
 _MAX_SKIPS = 25
+# The buckets of due tasks: a client outside their hours keeps a callback or a visit call
+# waiting for hours, and finding no one in them is remembered for a few seconds (see
+# core/queue/recent.py). New inbound leads are always looked for: they are called first.
+_TASK_BUCKETS = frozenset({Bucket.CALLBACK, Bucket.REMINDER})
 
 
 class ClaimLost(OperatorAppError):
@@ -89,12 +94,24 @@ COUNT_CAP = 1_000
 
 
 class QueueService:
-    def __init__(self, database: Database, *, config_ttl_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        config_ttl_seconds: float = 5.0,
+        look_past_seconds: float = LOOK_PAST_SECONDS,
+    ) -> None:
         self._db = database
         # Campaign settings and calling hours change rarely; re-reading them on every
         # "next client" would double its round trips.
         self._config_ttl = config_ttl_seconds
         self._cached: tuple[float, _Snapshot] | None = None
+        # See core/queue/recent.py. Going on past the last claim is for PostgreSQL only:
+        # SQLite updates rows in place and leaves nothing at the head of a list.
+        self._look_past: Recent[int, int] = Recent(look_past_seconds)
+        self._nobody_to_call: Recent[tuple[str, int, tuple[int, ...], int | None], bool] = Recent(
+            config_ttl_seconds
+        )
 
     # --- "next client" -------------------------------------------------------------------
 
@@ -144,6 +161,8 @@ class QueueService:
         require(actor, Permission.WORK_QUEUE)
         with self._db.engine.begin() as connection:
             released = q.release(connection, lead_id, actor.user_id, now or utcnow())
+            self._look_past.forget()
+            self._nobody_to_call.forget()
             if released:
                 q.notify(connection, f"release:{lead_id}")
         return released
@@ -262,14 +281,22 @@ class QueueService:
     ) -> ClaimedLead | None:
         """On PostgreSQL the claim statement also notifies listeners."""
         skipped: list[int] = []
+        campaigns = tuple(window.campaign_id for window in scope.windows)
         for bucket in Bucket:
+            quiet = (bucket.value, scope.user_id, campaigns, scope.list_id)
             if bucket is not Bucket.FRESH and bucket.value not in present:
+                continue
+            if bucket in _TASK_BUCKETS and self._nobody_to_call.recall(quiet, scope.now):
                 continue
             list_ids: Sequence[int | None] = [None]
             if bucket is Bucket.FRESH:
                 lists = self._snapshot(connection).lists
                 list_ids = [i for i in lists if scope.list_id in (None, i)]
             for list_id in list_ids:
+                after = None
+                if postgres and list_id is not None:
+                    after = self._look_past.recall(list_id, scope.now)
+                tried = len(skipped)
                 while len(skipped) <= _MAX_SKIPS:
                     candidate = q.find_candidate(
                         connection,
@@ -278,15 +305,23 @@ class QueueService:
                         list_id=list_id,
                         excluded=skipped,
                         lock=postgres,
+                        after=after,
                     )
                     if candidate is None:
-                        break
+                        if after is None:
+                            if bucket in _TASK_BUCKETS and len(skipped) == tried:
+                                self._nobody_to_call.remember(quiet, True, scope.now)
+                            break
+                        after = None  # nothing past the mark: look from the head once
+                        continue
                     if postgres and not q.take_client_locks(connection, candidate.contact_id):
                         skipped.append(candidate.lead_id)
                         continue
                     until = self._claim_until(scope, candidate.campaign_id)
                     claim = q.claim_checked if postgres else q.claim
                     if claim(connection, candidate.lead_id, scope.user_id, until, scope.now):
+                        if postgres and list_id is not None:
+                            self._look_past.remember(list_id, candidate.lead_id, scope.now)
                         return ClaimedLead(
                             lead_id=candidate.lead_id,
                             contact_id=candidate.contact_id,

@@ -251,6 +251,7 @@ class _Shape:
     excluded: bool
     postgres: bool
     claiming: bool = False  # the probe and the claim's candidates, not the queue view
+    after: bool = False  # "fresh" from one list: only leads after a given id
 
 
 def _client_zone(window: int) -> ColumnElement[str]:
@@ -347,6 +348,8 @@ def _eligible(shape: _Shape) -> list[ColumnElement[bool]]:
         conditions.append(L.c.list_id == bindparam("scope_list"))
     if shape.excluded:
         conditions.append(L.c.id.not_in(bindparam("excluded", expanding=True)))
+    if shape.after:
+        conditions.append(L.c.id > bindparam("after"))
     return conditions
 
 
@@ -385,6 +388,7 @@ def _shape(
     excluded: Sequence[int] = (),
     *,
     claiming: bool = False,
+    after: bool = False,
 ) -> _Shape:
     return _Shape(
         bucket,
@@ -394,6 +398,7 @@ def _shape(
         bool(excluded),
         connection.dialect.name == "postgresql",
         claiming,
+        after,
     )
 
 
@@ -554,12 +559,17 @@ def find_candidate(
     list_id: int | None = None,
     excluded: Sequence[int] = (),
     lock: bool = False,
+    after: int | None = None,
 ) -> Candidate | None:
-    """The first lead of one bucket (for "fresh": of one list); on PostgreSQL row-locked."""
-    statement = _candidate_statement(
-        _shape(connection, bucket, scope, list_id, excluded, claiming=True), lock
+    """The first lead of one bucket (for "fresh": of one list, with `after`: past that lead
+    id); on PostgreSQL row-locked."""
+    shape = _shape(
+        connection, bucket, scope, list_id, excluded, claiming=True, after=after is not None
     )
-    row = connection.execute(statement, _params(connection, scope, list_id, excluded)).first()
+    params = _params(connection, scope, list_id, excluded)
+    if after is not None:
+        params["after"] = after
+    row = connection.execute(_candidate_statement(shape, lock), params).first()
     if row is None:
         return None
     return Candidate(row[0], row[1], row[2], row[3], row[4], row[5])
