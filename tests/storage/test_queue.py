@@ -224,7 +224,7 @@ def test_a_desktop_goes_on_past_its_last_fresh_lead_and_nothing_is_left_behind(
     db: Database,
 ) -> None:
     # On PostgreSQL a desktop looks past the fresh lead it claimed last (core/queue/
-    # look_past.py); a lead given back behind it must still come back.
+    # recent.py); a lead given back behind it must still come back.
     postgres = db.backend == "postgresql"
     campaign = make_campaign(db)
     fresh = make_list(db, "Fresh", campaign, priority=50)
