@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # The revisions in db/versions/, oldest first (a test checks them against Alembic's own
 # list). Knowing them here lets the app check a database's schema at start-up without
 # importing Alembic, a quarter of a second; Alembic is loaded only to migrate.
-REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD: Final = REVISIONS[-1]
 
 

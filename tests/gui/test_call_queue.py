@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -126,6 +126,25 @@ def test_nothing_is_offered_on_a_break_and_the_panel_says_why(
     qtbot.waitUntil(lambda: workspace.call is not None, timeout=10_000)
     assert not panel.next_button.isEnabled()
     assert panel.why_disabled.text() == "Finish the open call first."
+
+
+def test_getting_ready_warms_the_queue_up_once_in_the_background(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    demo_database(sqlite_db)
+    workspace = open_workspace(qtbot, sqlite_db, translations)
+    warm_ups: list[object] = []
+
+    def count_warm_up(actor: object, **_options: object) -> None:
+        warm_ups.append(actor)
+
+    workspace.queue.warm_up = count_warm_up  # type: ignore[method-assign]
+    workspace.set_status(OperatorStatus.READY)
+    qtbot.waitUntil(lambda: len(warm_ups) == 1)
+    workspace.set_status(OperatorStatus.BREAK, "coffee")
+    workspace.set_status(OperatorStatus.READY)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert warm_ups == [workspace.context.actor]
 
 
 def test_ages_read_naturally() -> None:

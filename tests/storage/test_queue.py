@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from operator_app.core.errors import PermissionDenied, ValidationFailed
 from operator_app.core.queue.buckets import Bucket
@@ -20,6 +21,7 @@ from tests.storage.test_queue_seed import (
     add_lead,
     add_task,
     block_number,
+    bulk_leads,
     contact_of,
     make_campaign,
     make_list,
@@ -290,6 +292,32 @@ def test_a_personal_callback_opens_to_everyone_after_the_grace(db: Database) -> 
     assert taken.task_id is not None
 
 
+def test_own_callbacks_come_first_then_the_others_by_due_time(db: Database) -> None:
+    campaign = make_campaign(db, callback_grace_minutes=15)
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris", status="offline")
+    shared = add_lead(db, campaign, state="callback")
+    add_task(db, shared, "callback", NOW - 30 * MINUTE)
+    borises_overdue = add_lead(db, campaign, state="callback")
+    add_task(db, borises_overdue, "callback", NOW - 20 * MINUTE, assigned_to=boris.user_id)
+    borises_in_grace = add_lead(db, campaign, state="callback")
+    add_task(db, borises_in_grace, "callback", NOW - 5 * MINUTE, assigned_to=boris.user_id)
+    annas = add_lead(db, campaign, state="callback")
+    add_task(db, annas, "callback", NOW - MINUTE, assigned_to=anna.user_id)
+    # Anna's earliest callback is to Kaliningrad, where it is 08:10: it waits for 09:00.
+    annas_too_early = add_lead(db, campaign, state="callback", contact_zone="Europe/Kaliningrad")
+    add_task(db, annas_too_early, "callback", NOW - 40 * MINUTE, assigned_to=anna.user_id)
+    service = QueueService(db)
+
+    shown = service.waiting(anna, Bucket.CALLBACK, now=NOW)
+    assert [(item.lead_id, item.reason) for item in shown] == [
+        (annas, "your callback is due"),
+        (shared, "callback is due"),
+        (borises_overdue, "a colleague's callback was not taken in time"),
+    ]
+    assert claim_all(service, anna) == [annas, shared, borises_overdue]
+
+
 def test_the_same_client_is_never_worked_by_two_operators(db: Database) -> None:
     first_campaign = make_campaign(db, "First")
     second_campaign = make_campaign(db, "Second")
@@ -409,3 +437,85 @@ def test_postgresql_plans_every_statement_for_its_values(pg_db: Database) -> Non
     # A generic plan of the queue's statements can scan every lead (see storage/database.py).
     with pg_db.engine.connect() as connection:
         assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def plan_nodes(plan: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [plan, *(node for child in plan.get("Plans", []) for node in plan_nodes(child))]
+
+
+@pytest.mark.parametrize("kind", ["callback", "confirm_call"])
+def test_postgresql_claims_a_due_task_by_reading_tasks_in_order_until_the_first_callable(
+    pg_db: Database, kind: str
+) -> None:
+    # Joining and sorting every due task on every claim was the slowest part of "next
+    # client" once fifty desktops turned to callbacks together (docs/BENCHMARKS.md).
+    campaign = make_campaign(pg_db)
+    anna = make_user(pg_db, "anna")
+    for minutes in range(60, 0, -1):
+        lead = add_lead(pg_db, campaign, state="callback")
+        add_task(pg_db, lead, kind, NOW - minutes * MINUTE)
+    # Enough leads after them for the planner to prefer joining the due tasks in bulk.
+    bulk_leads(pg_db, campaign, make_list(pg_db, "Cold", campaign), 5000)
+    with pg_db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    sent: list[tuple[str, Any]] = []
+
+    def remember(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if "FOR UPDATE OF tasks" in statement:
+            sent.append((statement, parameters))
+
+    service = QueueService(pg_db)
+    event.listen(pg_db.engine, "before_cursor_execute", remember)
+    try:
+        claimed = service.claim_next(anna, now=NOW)
+    finally:
+        event.remove(pg_db.engine, "before_cursor_execute", remember)
+    assert claimed is not None and claimed.due_at == NOW - 60 * MINUTE
+    assert service.release(anna, claimed.lead_id, now=NOW)
+
+    statement, parameters = sent[-1]
+    with pg_db.engine.connect() as connection:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+        nodes = plan_nodes(cursor.fetchone()[0][0]["Plan"])
+        connection.rollback()
+    assert not [node for node in nodes if "Sort" in node["Node Type"]]
+    tasks_read = [node for node in nodes if node.get("Relation Name") == "tasks"]
+    assert [node["Actual Rows"] for node in tasks_read] == [1]
+
+
+def test_warming_up_runs_every_statement_a_claim_reads_with_and_finds_nothing(
+    db: Database,
+) -> None:
+    campaign = make_campaign(db)
+    anna = make_user(db, "anna")
+    boris = make_user(db, "boris", status="offline")
+    cold = make_list(db, "Cold", campaign)
+    fresh = add_lead(db, campaign, list_id=cold)
+    retry = add_lead(db, campaign, list_id=cold, state="retry", next_action_at=NOW - MINUTE)
+    reminder = add_lead(db, campaign, state="visit_booked")
+    add_task(db, reminder, "confirm_call", NOW - MINUTE)
+    annas = add_lead(db, campaign, state="callback")
+    add_task(db, annas, "callback", NOW - MINUTE, assigned_to=anna.user_id)
+    borises = add_lead(db, campaign, state="callback")
+    add_task(db, borises, "callback", NOW - 20 * MINUTE, assigned_to=boris.user_id)
+    inbound = add_lead(db, campaign, source="inbound")
+    service = QueueService(db)
+    before = service.queue_version()
+    reads: list[str] = []
+
+    def remember(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        service.warm_up(anna, now=NOW)
+        warmed, reads[:] = set(reads), []
+        assert service.queue_version() == before  # nothing claimed, nothing written
+        order = claim_all(service, anna)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert order == [inbound, annas, borises, reminder, retry, fresh]
+    claims_read = {statement for statement in reads if "ORDER BY" in statement}
+    assert claims_read and claims_read <= warmed

@@ -114,6 +114,7 @@ class OperatorWorkspace(QWidget):
         self.listener: QueueChangeListener | None = None
         self._offered: CallDraft | None = None
         self._status = OperatorStatus.OFFLINE
+        self._queue_warmed = False
 
         self.connection_banner = connection_banner()
         self.restore_banner = restore_banner()
@@ -369,6 +370,17 @@ class OperatorWorkspace(QWidget):
         self._status = status
         self._show_status()
         self.queue_panel.refresh(force=True)
+        if status is OperatorStatus.READY:
+            self._warm_up_queue()
+
+    def _warm_up_queue(self) -> None:
+        """Once, off the UI thread: the first "next client" is then as quick as the rest
+        (see QueueService.warm_up). A failure is left to the claim itself to report."""
+        if self._queue_warmed:
+            return
+        self._queue_warmed = True
+        queue, actor = self.queue, self.context.actor
+        BackgroundTask(lambda _context: queue.warm_up(actor)).start()
 
     def take_next(self) -> None:
         """Claim the next client and load their card off the UI thread; F2 while it runs

@@ -234,7 +234,10 @@ class Task(Base):
     """Something to do at a time: a callback, a confirmation call, a reminder, a feedback call."""
 
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_tasks_due", "state", "due_at", "id"),
+        Index("ix_tasks_assignee", "assigned_to_id", "state", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(

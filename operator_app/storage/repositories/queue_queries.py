@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     update,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "BLOCKED_STATES",
     "BUCKET_KEYS",
     "NOTIFY_CHANNEL",
+    "OWN_CALLBACKS",
     "REMINDER_TASK_KINDS",
     "RETRY_STATE",
     "CampaignConfig",
@@ -89,6 +91,7 @@ __all__ = [
 
 NOTIFY_CHANNEL: Final = "operator_app_queue"
 BUCKET_KEYS: Final = ("inbound", "callback", "reminder", "retry", "fresh")
+OWN_CALLBACKS: Final = "own_callback"  # probe: the operator has callbacks of their own due
 ARRIVAL_SOURCES: Final = ("inbound", "missed")
 BLOCKED_STATES: Final = (LeadState.BLOCKED.value, LeadState.DO_NOT_CALL.value)
 RETRY_STATE: Final = LeadState.RETRY.value
@@ -252,6 +255,8 @@ class _Shape:
     postgres: bool
     claiming: bool = False  # the probe and the claim's candidates, not the queue view
     after: bool = False  # "fresh" from one list: only leads after a given id
+    part: str = ""  # "callback" when claiming: "own" or "others" (see _callback_query)
+    lock: bool = False  # PostgreSQL's claim: lock the rows offered, skipping locked ones
 
 
 def _client_zone(window: int) -> ColumnElement[str]:
@@ -389,6 +394,8 @@ def _shape(
     *,
     claiming: bool = False,
     after: bool = False,
+    part: str = "",
+    lock: bool = False,
 ) -> _Shape:
     return _Shape(
         bucket,
@@ -399,6 +406,8 @@ def _shape(
         connection.dialect.name == "postgresql",
         claiming,
         after,
+        part,
+        lock,
     )
 
 
@@ -420,35 +429,10 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
         ).where(L.c.source.in_(_written(ARRIVAL_SOURCES)), L.c.state == LeadState.NEW, *conditions)
         return query, ((L.c.created_at, False), (L.c.id, False))
     if shape.bucket == "callback":
-        own = T.c.assigned_to_id == bindparam("uid")
-        opened_to_all = [
-            and_(L.c.campaign_id == bindparam(f"cid_{i}"), T.c.due_at <= bindparam(f"cutoff_{i}"))
-            for i in range(shape.windows)
-        ]
-        detail = case((own, "own"), (T.c.assigned_to_id.is_(None), "shared"), else_="colleague")
-        query = (
-            _base(L.c.id, L.c.contact_id, L.c.campaign_id, T.c.due_at, detail, T.c.id)
-            .join(T, T.c.lead_id == L.c.id)
-            .where(
-                T.c.kind == CALLBACK_TASK_KIND,
-                T.c.state == "open",
-                T.c.due_at <= now,
-                or_(own, T.c.assigned_to_id.is_(None), *opened_to_all),
-                *conditions,
-            )
-        )
-        return query, ((case((own, 0), else_=1), False), (T.c.due_at, False), (T.c.id, False))
+        return _callback_query(shape, conditions)
     if shape.bucket == "reminder":
-        query = (
-            _base(L.c.id, L.c.contact_id, L.c.campaign_id, T.c.due_at, T.c.kind, T.c.id)
-            .join(T, T.c.lead_id == L.c.id)
-            .where(
-                T.c.kind.in_(_written(REMINDER_TASK_KINDS)),
-                T.c.state == "open",
-                T.c.due_at <= now,
-                *conditions,
-            )
-        )
+        kinds = T.c.kind.in_(_written(REMINDER_TASK_KINDS))
+        query = _task_query(shape, kinds, lambda _lead: T.c.kind, lambda _lead: [], conditions)
         return query, ((T.c.due_at, False), (T.c.id, False))
     if shape.bucket == "retry":
         query = _base(
@@ -472,6 +456,94 @@ def _bucket_query(shape: _Shape) -> tuple[Select[Any], tuple[tuple[Any, bool], .
     raise ValueError(f"unknown bucket {shape.bucket!r}")
 
 
+_Lead = Any  # the leads table, or on PostgreSQL the lateral subquery standing for it
+
+
+def _task_query(
+    shape: _Shape,
+    kind: ColumnElement[bool],
+    detail: Callable[[_Lead], ColumnElement[Any]],
+    whose: Callable[[_Lead], list[ColumnElement[bool]]],
+    conditions: list[ColumnElement[bool]],
+) -> Select[Any]:
+    """Open tasks of some kind, due now, on leads meeting `conditions`.
+
+    On PostgreSQL the lead is read through a LATERAL subquery behind an OFFSET fence: the
+    planner then has to go along ix_tasks_due in offer order and look up each task's lead,
+    stopping at the first callable one. Joined plainly, it estimates that hardly any lead
+    passes the calling-hours and do-not-call tests, so it sees nothing to gain from stopping
+    early, and joins and sorts every due task on every claim.
+
+    A claim locks the lead inside the subquery, skipping one locked elsewhere. Locking it
+    is also what re-reads it: a lead claimed by a transaction that committed after this
+    statement began is seen claimed and passed over, not offered stale.
+    """
+    task_conditions = [kind, T.c.state == "open", T.c.due_at <= bindparam("now")]
+    if not shape.postgres:
+        return (
+            _base(L.c.id, L.c.contact_id, L.c.campaign_id, T.c.due_at, detail(L), T.c.id)
+            .join(T, T.c.lead_id == L.c.id)
+            .where(*task_conditions, *whose(L), *conditions)
+        )
+    lead = (
+        select(L.c.id, L.c.contact_id, L.c.campaign_id)
+        .where(L.c.id == T.c.lead_id, *conditions)
+        .offset(0)
+    )
+    if shape.lock:
+        lead = lead.with_for_update(skip_locked=True)
+    lateral = lead.lateral("task_lead")
+    return (
+        select(
+            lateral.c.id,
+            lateral.c.contact_id,
+            lateral.c.campaign_id,
+            T.c.due_at,
+            detail(lateral),
+            T.c.id,
+        )
+        .select_from(T.join(lateral, true()))
+        .where(*task_conditions, *whose(lateral))
+    )
+
+
+def _callback_query(
+    shape: _Shape, conditions: list[ColumnElement[bool]]
+) -> tuple[Select[Any], tuple[tuple[Any, bool], ...]]:
+    """Due callbacks: the operator's own, shared ones, and colleagues' ones once they are
+    `callback_grace_minutes` overdue; the operator's own first.
+
+    A claim asks for the operator's own (part "own") and then for the others (part
+    "others"), each read along an index in due order; the queue view asks for all at once.
+    """
+    own = T.c.assigned_to_id == bindparam("uid")
+    shared = T.c.assigned_to_id.is_(None)
+
+    def opened_to_all(lead: _Lead) -> list[ColumnElement[bool]]:
+        return [
+            and_(
+                lead.c.campaign_id == bindparam(f"cid_{i}"), T.c.due_at <= bindparam(f"cutoff_{i}")
+            )
+            for i in range(shape.windows)
+        ]
+
+    def whose(lead: _Lead) -> list[ColumnElement[bool]]:
+        if shape.part == "own":
+            return [own]
+        if shape.part == "others":
+            return [or_(shared, and_(~own, or_(*opened_to_all(lead))))]
+        return [or_(own, shared, *opened_to_all(lead))]
+
+    def detail(_lead: _Lead) -> ColumnElement[Any]:
+        return case((own, "own"), (shared, "shared"), else_="colleague")
+
+    kind = T.c.kind == CALLBACK_TASK_KIND
+    query = _task_query(shape, kind, detail, whose, conditions)
+    if shape.part:
+        return query, ((T.c.due_at, False), (T.c.id, False))
+    return query, ((case((own, 0), else_=1), False), (T.c.due_at, False), (T.c.id, False))
+
+
 @functools.cache
 def _probe_statement() -> Select[Any]:
     """The operator's status and, for each small bucket, whether anything may wait in it.
@@ -492,9 +564,13 @@ def _probe_statement() -> Select[Any]:
         "reminder": exists().where(T.c.kind.in_(_written(REMINDER_TASK_KINDS)), open_task),
         "retry": exists().where(L.c.state == RETRY_STATE, L.c.next_action_at <= now),
     }
+    own_callback = exists().where(
+        T.c.assigned_to_id == bindparam("uid"), T.c.kind == CALLBACK_TASK_KIND, open_task
+    )
     return select(
         status.label("status"),
         *(flags[bucket].label(f"has_{bucket}") for bucket in BUCKET_KEYS[:-1]),
+        own_callback.label("has_own_callback"),
     )
 
 
@@ -515,13 +591,15 @@ def zones_in_use(connection: Connection) -> frozenset[str]:
 
 
 def probe(connection: Connection, scope: QueueScope) -> tuple[str | None, frozenset[str]]:
-    """One round trip: the operator's status and the small buckets worth querying now.
+    """One round trip: the operator's status and the small buckets worth querying now
+    (with OWN_CALLBACKS when the operator has callbacks of their own due).
 
     Nothing is locked: a bucket reported non-empty may be taken before it is queried (the
     claim then simply moves on), and one reported empty is looked at again next time.
     """
     row = connection.execute(_probe_statement(), {"uid": scope.user_id, "now": scope.now}).one()
-    present = frozenset(b for b, flag in zip(BUCKET_KEYS[:-1], row[1:], strict=True) if flag)
+    keys = (*BUCKET_KEYS[:-1], OWN_CALLBACKS)
+    present = frozenset(b for b, flag in zip(keys, row[1:], strict=True) if flag)
     return row[0], present
 
 
@@ -536,17 +614,17 @@ def _ordering(keys: Sequence[tuple[Any, bool]]) -> list[Any]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _candidate_statement(shape: _Shape, lock: bool) -> Select[Any]:
+def _candidate_statement(shape: _Shape) -> Select[Any]:
     query, order = _bucket_query(shape)
     if shape.per_list:
         # One list: its priority and class are constants, and ordering by the lead id alone
         # lets the planner walk ix_leads_list_queue and stop at the first eligible lead.
         order = ((L.c.id, False),)
     query = query.order_by(*_ordering(order)).limit(1)
-    if lock:
-        # Task buckets lock the task too: PostgreSQL re-checks a row it had to wait for
-        # against its newest version, so a task closed meanwhile is not offered again.
-        locked = [L, T] if shape.bucket in ("callback", "reminder") else [L]
+    if shape.lock:
+        # Task buckets lock the task here (one another desktop holds, or a call's outcome
+        # is closing, is skipped) and their lead in its subquery (see _task_query).
+        locked = T if shape.bucket in ("callback", "reminder") else L
         query = query.with_for_update(skip_locked=True, of=locked)
     return query
 
@@ -560,16 +638,25 @@ def find_candidate(
     excluded: Sequence[int] = (),
     lock: bool = False,
     after: int | None = None,
+    part: str = "",
 ) -> Candidate | None:
     """The first lead of one bucket (for "fresh": of one list, with `after`: past that lead
-    id); on PostgreSQL row-locked."""
+    id; for "callback": of one `part`, see _callback_query); on PostgreSQL row-locked."""
     shape = _shape(
-        connection, bucket, scope, list_id, excluded, claiming=True, after=after is not None
+        connection,
+        bucket,
+        scope,
+        list_id,
+        excluded,
+        claiming=True,
+        after=after is not None,
+        part=part,
+        lock=lock,
     )
     params = _params(connection, scope, list_id, excluded)
     if after is not None:
         params["after"] = after
-    row = connection.execute(_candidate_statement(shape, lock), params).first()
+    row = connection.execute(_candidate_statement(shape), params).first()
     if row is None:
         return None
     return Candidate(row[0], row[1], row[2], row[3], row[4], row[5])
