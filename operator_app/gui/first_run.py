@@ -145,9 +145,11 @@ class FirstRunDialog(QDialog):
         self.demo_button.setText(self.tr("Create the demo workspace"))
         self.demo_button.setDescription(
             self.tr(
-                "Three demo campaigns with their call scripts (a credit broker, a clinic, "
-                "a B2B offer), about 250 leads in four lists and one user per role "
-                "(operator, seller, supervisor, admin; password “demo”). "
+                "Five demo campaigns with their call scripts (a credit broker, a property "
+                "developer, a car dealer, a dental clinic, a B2B fuel-card offer), about 270 "
+                "leads in six lists, two weeks of calls, visits and sales to review, and a "
+                "user for every role (operator, seller, supervisor, admin, and two more "
+                "operators, petrova and ivanov; password “demo”). "
                 "The quickest way to see the app at work."
             )
         )

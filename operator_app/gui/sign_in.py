@@ -146,7 +146,6 @@ class SignInDialog(QDialog):
         self._language_label.setText(self.tr("Language:"))
         self.sign_in_button.setText(self.tr("Sign in"))
         self.quit_button.setText(self.tr("Quit"))
-        self.database_line.retranslate()
         if not self.error.isHidden() and self._last_error is not None:
             self.error.show_error(error_text(self._last_error))
 

@@ -801,7 +801,7 @@
 <context>
     <name>CalendarSetupPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+186"/>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+185"/>
         <source>Offices and resources</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,7 +874,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+134"/>
         <source>Unsaved weekly hours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1379,7 +1379,7 @@
 <context>
     <name>CallReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/call_review_page.py" line="+102"/>
+        <location filename="../../operator_app/gui/review/call_review_page.py" line="+101"/>
         <source>&amp;From</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1479,7 +1479,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+129"/>
         <source>{count} calls shown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3359,7 +3359,7 @@
 <context>
     <name>FeedbackPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/feedback_page.py" line="+56"/>
+        <location filename="../../operator_app/gui/review/feedback_page.py" line="+55"/>
         <location line="+24"/>
         <source>Feedback on my calls</source>
         <translation type="unfinished"></translation>
@@ -3375,7 +3375,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+56"/>
         <source>— {count} new</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3752,11 +3752,11 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>Three demo campaigns with their call scripts (a credit broker, a clinic, a B2B offer), about 250 leads in four lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
+        <source>Five demo campaigns with their call scripts (a credit broker, a property developer, a car dealer, a dental clinic, a B2B fuel-card offer), about 270 leads in six lists, two weeks of calls, visits and sales to review, and a user for every role (operator, seller, supervisor, admin, and two more operators, petrova and ivanov; password “demo”). The quickest way to see the app at work.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Start empty: create the administrator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5457,12 +5457,12 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+313"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+314"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+109"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation type="unfinished"></translation>
     </message>

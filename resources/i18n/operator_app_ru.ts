@@ -803,7 +803,7 @@
 <context>
     <name>CalendarSetupPage</name>
     <message>
-        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+186"/>
+        <location filename="../../operator_app/gui/calendar_setup/page.py" line="+185"/>
         <source>Offices and resources</source>
         <translation>Офисы и ресурсы</translation>
     </message>
@@ -876,7 +876,7 @@
         <translation>Праздники, выходные и особые рабочие дни</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+134"/>
         <source>Unsaved weekly hours</source>
         <translation>Несохранённые часы работы</translation>
     </message>
@@ -1381,7 +1381,7 @@
 <context>
     <name>CallReviewPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/call_review_page.py" line="+102"/>
+        <location filename="../../operator_app/gui/review/call_review_page.py" line="+101"/>
         <source>&amp;From</source>
         <translation>&amp;С</translation>
     </message>
@@ -1481,7 +1481,7 @@
         <translation>Загрузить ещё</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+129"/>
         <source>{count} calls shown</source>
         <translation>Показано звонков: {count}</translation>
     </message>
@@ -3361,7 +3361,7 @@
 <context>
     <name>FeedbackPage</name>
     <message>
-        <location filename="../../operator_app/gui/review/feedback_page.py" line="+56"/>
+        <location filename="../../operator_app/gui/review/feedback_page.py" line="+55"/>
         <location line="+24"/>
         <source>Feedback on my calls</source>
         <translation>Обратная связь по моим звонкам</translation>
@@ -3377,7 +3377,7 @@
         <translation>Загрузить оценки заново (F5)</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+56"/>
         <source>— {count} new</source>
         <translation>— новых: {count}</translation>
     </message>
@@ -3755,11 +3755,11 @@ or choose it with Browse… (Alt+B).</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>Three demo campaigns with their call scripts (a credit broker, a clinic, a B2B offer), about 250 leads in four lists and one user per role (operator, seller, supervisor, admin; password “demo”). The quickest way to see the app at work.</source>
-        <translation>Три демо-кампании со скриптами звонков (кредитный брокер, клиника, B2B-предложение), около 250 лидов в четырёх базах и по одному пользователю на каждую роль (operator, seller, supervisor, admin; пароль «demo»). Самый быстрый способ увидеть приложение в работе.</translation>
+        <source>Five demo campaigns with their call scripts (a credit broker, a property developer, a car dealer, a dental clinic, a B2B fuel-card offer), about 270 leads in six lists, two weeks of calls, visits and sales to review, and a user for every role (operator, seller, supervisor, admin, and two more operators, petrova and ivanov; password “demo”). The quickest way to see the app at work.</source>
+        <translation>Пять демо-кампаний со скриптами звонков (кредитный брокер, застройщик, автосалон, стоматология, B2B-предложение топливных карт), около 270 лидов в шести базах, две недели звонков, визитов и продаж для разбора и пользователь для каждой роли (operator, seller, supervisor, admin и ещё два оператора — petrova и ivanov; пароль «demo»). Самый быстрый способ увидеть приложение в работе.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Start empty: create the administrator</source>
         <translation>Начать с нуля: создать администратора</translation>
     </message>
@@ -5461,12 +5461,12 @@ Details: {detail}</source>
 <context>
     <name>OperatorWorkspace</name>
     <message>
-        <location filename="../../operator_app/gui/call/workspace.py" line="+313"/>
+        <location filename="../../operator_app/gui/call/workspace.py" line="+314"/>
         <source>You have an unfinished call with {name} from {time} — restore?</source>
         <translation>У вас есть незавершённый звонок клиенту {name} от {time} — восстановить?</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+109"/>
         <source>Nobody to call right now. The queue is empty.</source>
         <translation>Сейчас звонить некому: очередь пуста.</translation>
     </message>

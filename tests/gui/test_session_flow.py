@@ -13,6 +13,7 @@ from operator_app.gui.flow import SessionFlow
 from operator_app.gui.i18n import Translations
 from operator_app.gui.main_window import MainWindow
 from operator_app.gui.sign_in import SignInDialog
+from operator_app.gui.widgets.database_line import DatabaseLine
 from operator_app.gui.workspaces import Workspace, WorkspaceTabs
 from operator_app.storage.database import Database
 from tests.gui.helpers import PASSWORD, add_user
@@ -233,3 +234,19 @@ def test_the_demo_is_created_off_the_ui_thread_and_opens_sign_in(
         assert not dialog.empty_button.isEnabled()
     assert "admin" in created.args[0].describe()
     assert UserService(sqlite_db).has_users()
+
+
+def test_the_first_run_dialog_changes_language_at_once_database_line_included(
+    qtbot: QtBot, sqlite_db: Database, translations: Translations
+) -> None:
+    dialog = FirstRunDialog(sqlite_db, AppSettings.load(), translations)
+    qtbot.addWidget(dialog)
+    database_line = dialog.findChild(DatabaseLine)
+    assert database_line is not None
+    assert database_line.text().startswith("Database: embedded — ")
+    dialog.language.setCurrentIndex(dialog.language.findData("ru"))
+    dialog.language.activated.emit(dialog.language.currentIndex())
+    qtbot.waitUntil(lambda: dialog.demo_button.text() == "Создать демо-пространство")
+    assert dialog.demo_button.description().startswith("Пять демо-кампаний")
+    assert database_line.text().startswith("База данных: встроенная — ")
+    assert AppSettings.load().language == "ru"

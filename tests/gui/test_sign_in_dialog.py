@@ -125,4 +125,5 @@ def test_switching_the_language_retranslates_at_once_and_is_saved(
     dialog.language.activated.emit(dialog.language.currentIndex())
     qtbot.waitUntil(lambda: dialog.remember.text() == "Запомнить меня на этом компьютере")
     assert dialog.sign_in_button.text() == "Войти"
+    assert dialog.database_line.text().startswith("База данных: встроенная — ")
     assert AppSettings.load().language == "ru"
